@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, skipping what is already there,
+# so a second run costs seconds. Versions and traps: ../shared/docs/TOOLCHAIN.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm32 standard library (not on a new machine).
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+# wasm-pack from crates.io (its npm package downloads from GitHub and fails here).
+wasm-pack --version 2>/dev/null | grep -q '0.15.1' \
+  || cargo install --locked wasm-pack --version 0.15.1
+
+# The CLI must match the pinned wasm-bindgen crate; --locked fails (webpki-roots pin).
+wasm-bindgen --version 2>/dev/null | grep -q '0.2.130' \
+  || cargo install wasm-bindgen-cli --version 0.2.130
+
+# Browsers and their drivers from Debian; Firefox's driver from crates.io.
+if ! have chromium || ! have chromedriver || ! have firefox-esr; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+fi
+geckodriver --version 2>/dev/null | grep -q '0.37.1' \
+  || cargo install --locked geckodriver --version 0.37.1
+
+# npm tools (wasm-opt from binaryen 132, esbuild, typescript, playwright-core), pinned in package.json.
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
+fi

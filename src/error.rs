@@ -1,0 +1,172 @@
+//! `GenAuthError`: every failure the client reports, as a plain Rust value that
+//! becomes a real JS `Error` (`name === "GenAuthError"`) only at the boundary, so the
+//! logic stays testable natively.
+//!
+//! Messages are `&'static str` joined with the field path: no `format!`, which would
+//! link in core::fmt (SIZE.md), and no secret ever reaches a message because none of
+//! the values we validate is echoed back.
+
+use js_sys::{Error, Reflect};
+use wasm_bindgen::JsValue;
+
+/// The stable `code` of a `GenAuthError`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ErrorCode {
+    /// Bad input, found before any network traffic; `field` names it.
+    InvalidArgument,
+    /// A call that needs an access token was made without one.
+    NotAuthenticated,
+    /// `sendSms` to a channel + number sent to less than 60 s ago.
+    SmsCooldown,
+    /// An `updatePhoneToken` this client knows to be past its lifetime.
+    TokenExpired,
+    /// An `updatePhoneToken` this client already used successfully.
+    TokenConsumed,
+    /// The request took longer than the timeout and was aborted.
+    Timeout,
+    /// The caller's `AbortSignal` aborted the request.
+    Aborted,
+    /// The request never got an HTTP answer (offline, DNS, CORS, dropped connection).
+    Network,
+    /// A non-2xx HTTP answer.
+    HttpStatus,
+    /// A 2xx answer that is not a JSON envelope.
+    BadResponse,
+    /// With `throwOnError`, an envelope whose `statusCode` is not 200.
+    Api,
+}
+
+impl ErrorCode {
+    /// The string JS sees in `error.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::NotAuthenticated => "NOT_AUTHENTICATED",
+            ErrorCode::SmsCooldown => "SMS_COOLDOWN",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::TokenConsumed => "TOKEN_CONSUMED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Aborted => "ABORTED",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::HttpStatus => "HTTP_STATUS",
+            ErrorCode::BadResponse => "BAD_RESPONSE",
+            ErrorCode::Api => "API",
+        }
+    }
+}
+
+/// A failure, with the structured fields JS callers branch on.
+#[derive(Debug, PartialEq)]
+pub struct GenAuthError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+    pub status_code: Option<f64>,
+    pub api_code: Option<f64>,
+    pub request_id: Option<String>,
+    pub retry_after_ms: Option<f64>,
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = core::result::Result<T, GenAuthError>;
+
+impl GenAuthError {
+    /// An error with a code and a message and nothing else.
+    pub fn new(code: ErrorCode, message: &str) -> Self {
+        GenAuthError {
+            code,
+            message: message.into(),
+            field: None,
+            status_code: None,
+            api_code: None,
+            request_id: None,
+            retry_after_ms: None,
+        }
+    }
+
+    /// `INVALID_ARGUMENT` for `field`; the message reads "`field`: `problem`".
+    pub fn invalid(field: &str, problem: &str) -> Self {
+        let mut message = String::with_capacity(field.len() + 2 + problem.len());
+        message.push_str(field);
+        message.push_str(": ");
+        message.push_str(problem);
+        let mut error = GenAuthError::new(ErrorCode::InvalidArgument, "");
+        error.message = message;
+        error.field = Some(field.into());
+        error
+    }
+}
+
+impl From<GenAuthError> for JsValue {
+    fn from(e: GenAuthError) -> JsValue {
+        let error = Error::new(&e.message);
+        error.set_name("GenAuthError");
+        let set = |key: &str, value: JsValue| {
+            // Setting a property on a fresh Error cannot fail; ignore the Result anyway.
+            let _ = Reflect::set(&error, &JsValue::from_str(key), &value);
+        };
+        set("code", JsValue::from_str(e.code.as_str()));
+        if let Some(v) = e.field {
+            set("field", JsValue::from(v));
+        }
+        if let Some(v) = e.status_code {
+            set("statusCode", JsValue::from_f64(v));
+        }
+        if let Some(v) = e.api_code {
+            set("apiCode", JsValue::from_f64(v));
+        }
+        if let Some(v) = e.request_id {
+            set("requestId", JsValue::from(v));
+        }
+        if let Some(v) = e.retry_after_ms {
+            set("retryAfterMs", JsValue::from_f64(v));
+        }
+        error.into()
+    }
+}
+
+/// Decimal digits of a whole number, for messages (cheaper than `format!`).
+pub fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    digits.get(start..).map(|d| d.iter().map(|&b| b as char).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_names_the_field_in_message_and_field() {
+        let e = GenAuthError::invalid("phonePassCodePayload.newPhoneNumber", "must be digits");
+        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert_eq!(e.field.as_deref(), Some("phonePassCodePayload.newPhoneNumber"));
+        assert_eq!(e.message, "phonePassCodePayload.newPhoneNumber: must be digits");
+    }
+
+    #[test]
+    fn decimal_prints_whole_numbers() {
+        assert_eq!(decimal(0), "0");
+        assert_eq!(decimal(7), "7");
+        assert_eq!(decimal(503), "503");
+        assert_eq!(decimal(u64::MAX), "18446744073709551615");
+    }
+
+    #[test]
+    fn codes_are_the_documented_strings() {
+        assert_eq!(ErrorCode::InvalidArgument.as_str(), "INVALID_ARGUMENT");
+        assert_eq!(ErrorCode::SmsCooldown.as_str(), "SMS_COOLDOWN");
+        assert_eq!(ErrorCode::HttpStatus.as_str(), "HTTP_STATUS");
+        assert_eq!(ErrorCode::BadResponse.as_str(), "BAD_RESPONSE");
+    }
+}

@@ -1,0 +1,153 @@
+//! What the client remembers between calls, so it can refuse a doomed request before it
+//! costs an SMS or a round trip: when each channel + number last got an SMS, and the
+//! update tokens it received (their expiry, whether they were used). Tokens are kept as
+//! 64-bit hashes, never as text: the ledger holds no secret. Times are ms since epoch,
+//! passed in so the logic is testable natively.
+
+/// The documented limit: one SMS per number per channel per minute.
+pub const SMS_COOLDOWN_MS: f64 = 60_000.0;
+/// How many update tokens are remembered; older ones are forgotten (and then sent as is).
+const MAX_TOKENS: usize = 16;
+
+/// The state of an update token this client received.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TokenState {
+    /// Not issued to this client (or forgotten): send it as it is.
+    Unknown,
+    Live,
+    Expired,
+    Consumed,
+}
+
+struct TokenRecord {
+    hash: u64,
+    expires_at: f64,
+    consumed: bool,
+}
+
+/// Cooldowns and update tokens.
+#[derive(Default)]
+pub struct Ledger {
+    sms_sent: Vec<(u64, f64)>,
+    tokens: Vec<TokenRecord>,
+}
+
+/// FNV-1a over the parts, separated so ("ab","c") and ("a","bc") differ.
+pub fn hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(core::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The cooldown key of a channel + number (an absent country code is its own key:
+/// the client never guesses "+86").
+pub fn sms_key(channel: &str, phone_number: &str, country_code: Option<&str>) -> u64 {
+    hash(&[channel, country_code.unwrap_or(""), phone_number])
+}
+
+impl Ledger {
+    /// Milliseconds until another SMS may be sent to `key`; 0 when allowed now.
+    pub fn sms_cooldown_remaining(&self, key: u64, now: f64) -> f64 {
+        self.sms_sent
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0.0, |(_, at)| (at + SMS_COOLDOWN_MS - now).clamp(0.0, SMS_COOLDOWN_MS).ceil())
+    }
+
+    /// Records a successful send.
+    pub fn sms_sent(&mut self, key: u64, now: f64) {
+        self.sms_sent.retain(|(k, at)| *k != key && now - at < SMS_COOLDOWN_MS);
+        self.sms_sent.push((key, now));
+    }
+
+    /// Records a token received from verifyUpdatePhoneRequest.
+    pub fn token_issued(&mut self, token: &str, expires_in_secs: f64, now: f64) {
+        let hash = hash(&[token]);
+        self.tokens.retain(|t| t.hash != hash);
+        if self.tokens.len() >= MAX_TOKENS {
+            self.tokens.remove(0);
+        }
+        self.tokens.push(TokenRecord { hash, expires_at: now + expires_in_secs * 1000.0, consumed: false });
+    }
+
+    /// Records a successful updatePhone with `token`.
+    pub fn token_consumed(&mut self, token: &str) {
+        let hash = hash(&[token]);
+        if let Some(t) = self.tokens.iter_mut().find(|t| t.hash == hash) {
+            t.consumed = true;
+        }
+    }
+
+    /// What the client knows of `token`.
+    pub fn token_state(&self, token: &str, now: f64) -> TokenState {
+        let hash = hash(&[token]);
+        match self.tokens.iter().find(|t| t.hash == hash) {
+            None => TokenState::Unknown,
+            Some(t) if t.consumed => TokenState::Consumed,
+            Some(t) if now >= t.expires_at => TokenState::Expired,
+            Some(_) => TokenState::Live,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cooldown_counts_down_per_channel_and_number() {
+        let mut l = Ledger::default();
+        let bind = sms_key("CHANNEL_BIND_PHONE", "18800000000", Some("+86"));
+        let unbind = sms_key("CHANNEL_UNBIND_PHONE", "18800000000", Some("+86"));
+        let no_cc = sms_key("CHANNEL_BIND_PHONE", "18800000000", None);
+        assert_eq!(l.sms_cooldown_remaining(bind, 1000.0), 0.0);
+        l.sms_sent(bind, 1000.0);
+        assert_eq!(l.sms_cooldown_remaining(bind, 1000.0), 60_000.0);
+        assert_eq!(l.sms_cooldown_remaining(bind, 31_000.0), 30_000.0);
+        assert_eq!(l.sms_cooldown_remaining(bind, 61_000.0), 0.0);
+        assert_eq!(l.sms_cooldown_remaining(unbind, 2000.0), 0.0);
+        assert_eq!(l.sms_cooldown_remaining(no_cc, 2000.0), 0.0);
+    }
+
+    #[test]
+    fn old_sends_are_forgotten() {
+        let mut l = Ledger::default();
+        for i in 0..1000u32 {
+            l.sms_sent(u64::from(i), f64::from(i) * 1000.0);
+        }
+        assert!(l.sms_sent.len() <= 61);
+    }
+
+    #[test]
+    fn tokens_expire_and_are_consumed() {
+        let mut l = Ledger::default();
+        assert_eq!(l.token_state("t1", 0.0), TokenState::Unknown);
+        l.token_issued("t1", 60.0, 1000.0);
+        assert_eq!(l.token_state("t1", 60_999.0), TokenState::Live);
+        assert_eq!(l.token_state("t1", 61_000.0), TokenState::Expired);
+        l.token_consumed("t1");
+        assert_eq!(l.token_state("t1", 2000.0), TokenState::Consumed);
+        assert_eq!(l.token_state("t2", 2000.0), TokenState::Unknown);
+    }
+
+    #[test]
+    fn token_memory_is_bounded() {
+        let mut l = Ledger::default();
+        for i in 0..100u64 {
+            l.token_issued(&crate::error::decimal(i), 60.0, 0.0);
+        }
+        assert_eq!(l.tokens.len(), MAX_TOKENS);
+        assert_eq!(l.token_state("99", 1.0), TokenState::Live);
+        assert_eq!(l.token_state("0", 1.0), TokenState::Unknown);
+    }
+
+    #[test]
+    fn hash_separates_parts() {
+        assert_ne!(hash(&["ab", "c"]), hash(&["a", "bc"]));
+    }
+}

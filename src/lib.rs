@@ -1,0 +1,30 @@
+//! # genauth-phone
+//!
+//! Change or remove the phone number of a signed-in GenAuth (formerly Authing) user from
+//! a browser, a web worker or Node 18+, through the GenAuth V3 API and the global `fetch`.
+//!
+//! Data flows one way: JS value -> [`dto`] (own properties only, [`args`]) ->
+//! [`validate`] -> [`http`] -> envelope -> JS value or [`error::GenAuthError`].
+#![warn(missing_docs)]
+
+mod args;
+mod client;
+mod dto;
+mod error;
+mod http;
+mod ledger;
+mod options;
+mod types;
+mod validate;
+
+pub use client::AuthenticationClient;
+
+use wasm_bindgen::prelude::*;
+
+/// True when `e` is an error thrown or rejected by this package.
+#[wasm_bindgen(js_name = isGenAuthError, unchecked_return_type = "e is GenAuthError")]
+pub fn is_gen_auth_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: JsValue) -> bool {
+    e.is_instance_of::<js_sys::Error>()
+        && args::own(&e, "name").and_then(|n| n.as_string()).as_deref() == Some("GenAuthError")
+        && args::own(&e, "code").is_some_and(|c| c.is_string())
+}
