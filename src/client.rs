@@ -85,7 +85,9 @@ impl AuthenticationClient {
                 e.retry_after_ms = Some(wait);
                 return Err(e);
             }
-            Ok(("send-sms", body(&dto)?, None, OnSuccess::SmsSent(key)))
+            // The token is not required here, but goes along when set, as the official SDKs do.
+            let token = inner.access_token.borrow().clone();
+            Ok(("send-sms", body(&dto)?, token, OnSuccess::SmsSent(key)))
         })
     }
 

@@ -17,7 +17,7 @@ mod options;
 mod types;
 mod validate;
 
-pub use client::AuthenticationClient;
+pub use client::{AuthenticationClient, CallOptionsArg, OptionalString};
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one test command (README; .ci/run calls it): installs what is missing, builds the
+# release web package, and runs every suite. Stops at the first failing suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "install tools (skips what is present)"
+scripts/install-tools.sh
+
+step "build the release web package"
+scripts/build.sh
+
+step "native tests: validation, host normalisation, ledger, error mapping; the emulator"
+cargo test --workspace
+
+step "start the emulator on a free loopback port"
+# WebDriver browsers leave ~13 MB of profile per run in TMPDIR: give them one we delete.
+work=$(mktemp -d)
+export TMPDIR="$work"
+cargo build -q -p genauth-emulator
+target/debug/genauth-emulator --port 0 >"$work/emulator.out" 2>"$work/emulator.log" &
+emulator_pid=$!
+trap 'kill $emulator_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
+GENAUTH_EMULATOR_URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/emulator.out")
+export GENAUTH_EMULATOR_URL
+echo "emulator at $GENAUTH_EMULATOR_URL"
+
+step "wasm suite in Node"
+cargo test --target wasm32-unknown-unknown --test node
+
+step "wasm suite in headless Chromium (cross-origin: real CORS)"
+CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unknown --test browser
+
+step "wasm suite in headless Firefox"
+GECKODRIVER=$(command -v geckodriver) cargo test --target wasm32-unknown-unknown --test browser
+
+step "TypeScript consumer under tsc --strict"
+tsc -p tests/ts/tsconfig.json
+echo "tsc --strict: consumer.ts compiles"
+
+step "done"
+scripts/size.sh

@@ -1,0 +1,55 @@
+// Compiled with `tsc --strict --noEmit` by scripts/test.sh: every method, every DTO,
+// the guard and the error fields, as a TypeScript user would write them.
+import init, {
+  AuthenticationClient,
+  isGenAuthError,
+  type AuthenticationClientOptions,
+  type CallOptions,
+  type GenAuthError,
+  type GenAuthErrorCode,
+  type SendSMSDto,
+  type SmsChannel,
+  type UpdatePhoneRespDto,
+  type VerifyUpdatePhoneRequestRespDto,
+} from "../../pkg/genauth_phone.js";
+
+async function changeNumber(accessToken: string, newPhone: string, code: string): Promise<string> {
+  await init();
+  const options: AuthenticationClientOptions = { appId: "APP_ID", appHost: "example.genauth.ai", lang: "en-US", timeout: 5000 };
+  const client = new AuthenticationClient(options);
+  client.setAccessToken(accessToken);
+  const channel: SmsChannel = "CHANNEL_BIND_PHONE";
+  const sms: SendSMSDto = { channel, phoneNumber: newPhone, phoneCountryCode: "+86" };
+  const controller = new AbortController();
+  const callOptions: CallOptions = { signal: controller.signal, timeout: 3000 };
+  const sent = await client.sendSms(sms, callOptions);
+  const waitMs: number = client.smsCooldownRemaining("CHANNEL_BIND_PHONE", newPhone, "+86");
+  const verified: VerifyUpdatePhoneRequestRespDto = await client.verifyUpdatePhoneRequest({
+    verifyMethod: "PHONE_PASSCODE",
+    phonePassCodePayload: { newPhoneNumber: newPhone, newPhonePassCode: code },
+  });
+  const token: string | undefined = verified.data?.updatePhoneToken;
+  const lifetime: number | undefined = verified.data?.tokenExpiresIn;
+  if (token === undefined) return `${sent.statusCode} ${verified.message} ${verified.apiCode ?? ""} ${waitMs} ${lifetime}`;
+  const updated: UpdatePhoneRespDto = await client.updatePhone({ updatePhoneToken: token });
+  const ok: boolean | undefined = updated.data?.success;
+  const unbound = await client.unbindPhone({ passCode: "1234" });
+  return `${updated.statusCode} ${ok} ${unbound.requestId ?? ""}`;
+}
+
+function describe(e: unknown): string {
+  if (isGenAuthError(e)) {
+    const err: GenAuthError = e;
+    const code: GenAuthErrorCode = err.code;
+    return `${code} ${err.field ?? ""} ${err.statusCode ?? ""} ${err.apiCode ?? ""} ${err.requestId ?? ""} ${err.retryAfterMs ?? ""} ${err.message}`;
+  }
+  return String(e);
+}
+
+changeNumber("token", "18800000000", "123456").catch(describe);
+
+// @ts-expect-error an app secret is not an option, on purpose
+new AuthenticationClient({ appId: "a", appHost: "h", appSecret: "never in a browser" });
+// @ts-expect-error channels are a closed set
+const wrongChannel: SmsChannel = "CHANNEL_UPDATE_PHONE";
+void wrongChannel;
