@@ -67,9 +67,14 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
         return Err(GenAuthError::invalid(field, "must use https:// (or http:// for a local emulator)"));
     }
     let rest = rest.trim_end_matches('/');
-    let bad_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\');
-    if rest.chars().any(bad_char) {
-        return Err(GenAuthError::invalid(field, "must be a plain origin such as \"https://example.genauth.ai\" (no spaces, query or fragment)"));
+    // ASCII only (an internationalised domain goes in its punycode form): byte checks keep
+    // Unicode tables out of the module.
+    let bad_byte = |b: u8| !b.is_ascii_graphic() || matches!(b, b'?' | b'#' | b'\\');
+    if rest.bytes().any(bad_byte) {
+        return Err(GenAuthError::invalid(
+            field,
+            "must be a plain ASCII origin such as \"https://example.genauth.ai\" (no spaces, query or fragment; punycode for international names)",
+        ));
     }
     let authority = rest.split('/').next().unwrap_or("");
     let host_name = host_of(authority).ok_or_else(|| {
@@ -104,7 +109,7 @@ fn host_of(authority: &str) -> Option<&str> {
     };
     let port_ok = match port.strip_prefix(':') {
         None => port.is_empty(),
-        Some(p) => p.parse::<u16>().is_ok_and(|n| n > 0) && p.bytes().all(|b| b.is_ascii_digit()),
+        Some(p) => validate::decimal_at_most(p, 65_535).is_some_and(|n| n > 0),
     };
     (!host.is_empty() && port_ok).then_some(host)
 }
@@ -114,7 +119,7 @@ fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
-        || host.strip_prefix("127.").is_some_and(|r| r.split('.').count() == 3 && r.split('.').all(|p| p.parse::<u8>().is_ok()))
+        || host.strip_prefix("127.").is_some_and(|r| r.split('.').count() == 3 && r.split('.').all(|p| validate::decimal_at_most(p, 255).is_some()))
 }
 
 #[cfg(test)]

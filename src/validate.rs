@@ -29,6 +29,16 @@ fn all_digits(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// `s` as a whole decimal number no larger than `max` (ASCII digits only, at most 9 of
+/// them): the few numbers we parse, without core's generic parser.
+pub fn decimal_at_most(s: &str, max: u32) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !all_digits(s) {
+        return None;
+    }
+    let n = s.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    (n <= max).then_some(n)
+}
+
 /// One of [`SMS_CHANNELS`].
 pub fn channel(field: &str, value: &str) -> Result<()> {
     if SMS_CHANNELS.contains(&value) {
@@ -121,6 +131,16 @@ mod tests {
 
     fn field_of(r: Result<()>) -> Option<String> {
         r.err().and_then(|e| e.field)
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal_at_most("0", 5), Some(0));
+        assert_eq!(decimal_at_most("65535", 65_535), Some(65_535));
+        assert_eq!(decimal_at_most("65536", 65_535), None);
+        for bad in ["", "-1", "+1", "1.5", " 7", "1234567890", "٣"] {
+            assert_eq!(decimal_at_most(bad, u32::MAX), None, "{bad:?}");
+        }
     }
 
     #[test]
