@@ -59,7 +59,8 @@ pub struct Request {
 /// so a long-lived caller signal does not collect listeners.
 struct Abort {
     controller: AbortController,
-    abort: Function,
+    /// `controller.abort` bound to the controller (a JS function: nothing to free).
+    abort: Option<Function>,
     timer: JsValue,
     caller: Option<AbortSignal>,
 }
@@ -71,11 +72,13 @@ impl Abort {
         let abort = Reflect::get(&controller, &"abort".into())
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
-            .map(|f| f.bind0(&controller))
-            .unwrap_or_else(|| Function::new_no_args(""));
-        let timer = set_timeout(&abort, timeout_ms);
-        if let Some(signal) = &caller {
-            signal.add_event_listener("abort", &abort);
+            .map(|f| f.bind0(&controller));
+        let mut timer = JsValue::UNDEFINED;
+        if let Some(abort) = &abort {
+            timer = set_timeout(abort, timeout_ms);
+            if let Some(signal) = &caller {
+                signal.add_event_listener("abort", abort);
+            }
         }
         Abort { controller, abort, timer, caller }
     }
@@ -95,8 +98,8 @@ impl Abort {
 impl Drop for Abort {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        if let Some(signal) = &self.caller {
-            signal.remove_event_listener("abort", &self.abort);
+        if let (Some(signal), Some(abort)) = (&self.caller, &self.abort) {
+            signal.remove_event_listener("abort", abort);
         }
     }
 }

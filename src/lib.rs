@@ -21,6 +21,14 @@ pub use client::{AuthenticationClient, CallOptionsArg, OptionalString};
 
 use wasm_bindgen::prelude::*;
 
+// SAFETY: this module is single-threaded (no atomics / shared memory build), which is
+// what AssumeSingleThreaded requires. The free list is small: a call allocates a few
+// strings and frees them when it settles.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// True when `e` is an error thrown or rejected by this package.
 #[wasm_bindgen(js_name = isGenAuthError, unchecked_return_type = "e is GenAuthError")]
 pub fn is_gen_auth_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: JsValue) -> bool {
