@@ -43,4 +43,4 @@ tsc -p tests/ts/tsconfig.json
 echo "tsc --strict: consumer.ts compiles"
 
 step "done"
-scripts/size.sh
+scripts/size.sh --check
