@@ -76,7 +76,8 @@ impl AuthenticationClient {
         #[wasm_bindgen(unchecked_param_type = "SendSMSDto")] dto: JsValue,
         opts: Option<CallOptionsArg>,
     ) -> Promise {
-        self.start(opts, |inner, now| {
+        let (inner, now) = (&*self.inner, Date::now());
+        let prepared = (|| {
             let dto = SendSmsDto::from_js(&dto)?;
             let key = sms_key(&dto.channel, &dto.phone_number, dto.phone_country_code.as_deref());
             let wait = inner.ledger.borrow().sms_cooldown_remaining(key, now);
@@ -88,7 +89,8 @@ impl AuthenticationClient {
             // The token is not required here, but goes along when set, as the official SDKs do.
             let token = inner.access_token.borrow().clone();
             Ok(("send-sms", body(&dto)?, token, OnSuccess::SmsSent(key)))
-        })
+        })();
+        self.start(opts, prepared)
     }
 
     /// Exchanges the SMS code(s) for a one-time `updatePhoneToken`. Needs an access token.
@@ -98,10 +100,12 @@ impl AuthenticationClient {
         #[wasm_bindgen(unchecked_param_type = "VerifyUpdatePhoneRequestDto")] dto: JsValue,
         opts: Option<CallOptionsArg>,
     ) -> Promise {
-        self.start(opts, |inner, _| {
+        let inner = &*self.inner;
+        let prepared = (|| {
             let dto = VerifyUpdatePhoneRequestDto::from_js(&dto)?;
             Ok(("verify-update-phone-request", body(&dto)?, Some(inner.token()?), OnSuccess::TokenIssued))
-        })
+        })();
+        self.start(opts, prepared)
     }
 
     /// Changes the phone number with a token from `verifyUpdatePhoneRequest`. Refused with
@@ -112,7 +116,8 @@ impl AuthenticationClient {
         #[wasm_bindgen(unchecked_param_type = "UpdatePhoneDto")] dto: JsValue,
         opts: Option<CallOptionsArg>,
     ) -> Promise {
-        self.start(opts, |inner, now| {
+        let (inner, now) = (&*self.inner, Date::now());
+        let prepared = (|| {
             let dto = UpdatePhoneDto::from_js(&dto)?;
             let access_token = inner.token()?;
             match inner.ledger.borrow().token_state(&dto.update_phone_token, now) {
@@ -122,7 +127,8 @@ impl AuthenticationClient {
             }
             let json = body(&dto)?;
             Ok(("update-phone", json, Some(access_token), OnSuccess::TokenConsumed(dto.update_phone_token)))
-        })
+        })();
+        self.start(opts, prepared)
     }
 
     /// Removes the phone number, proven by a code sent on `CHANNEL_UNBIND_PHONE`.
@@ -132,10 +138,12 @@ impl AuthenticationClient {
         #[wasm_bindgen(unchecked_param_type = "UnbindPhoneDto")] dto: JsValue,
         opts: Option<CallOptionsArg>,
     ) -> Promise {
-        self.start(opts, |inner, _| {
+        let inner = &*self.inner;
+        let prepared = (|| {
             let dto = UnbindPhoneDto::from_js(&dto)?;
             Ok(("unbind-phone", body(&dto)?, Some(inner.token()?), OnSuccess::Nothing))
-        })
+        })();
+        self.start(opts, prepared)
     }
 
     /// Milliseconds until `sendSms` may send to this channel and number again; 0 when it may now.
@@ -177,11 +185,11 @@ extern "C" {
 type Prepared = (&'static str, String, Option<String>, OnSuccess);
 
 impl AuthenticationClient {
-    /// Runs `prepare` now; a failure rejects the promise before any traffic.
-    fn start(&self, opts: Option<CallOptionsArg>, prepare: impl FnOnce(&Inner, f64) -> Result<Prepared>) -> Promise {
+    /// Sends what a method prepared, or rejects before any traffic when that failed.
+    /// Not generic, so the four methods share one copy of it (SIZE.md).
+    fn start(&self, opts: Option<CallOptionsArg>, prepared: Result<Prepared>) -> Promise {
         let inner = &self.inner;
-        let now = Date::now();
-        let call = prepare(inner, now).and_then(|p| CallOptions::from_js(opts.map(JsValue::from), inner.options.timeout_ms).map(|o| (p, o)));
+        let call = prepared.and_then(|p| CallOptions::from_js(opts.map(JsValue::from), inner.options.timeout_ms).map(|o| (p, o)));
         match call {
             Ok(((path, body, token, on_success), call_opts)) => {
                 let request = inner.request(path, body, token.as_deref(), call_opts);

@@ -164,7 +164,7 @@ fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Respons
         .get("retry-after")
         .ok()
         .flatten()
-        .and_then(|v| crate::validate::decimal_at_most(&v, 86_400))
+        .and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400))
         .map(|s| f64::from(s) * 1000.0);
     e
 }

@@ -31,11 +31,11 @@ fn all_digits(s: &str) -> bool {
 
 /// `s` as a whole decimal number no larger than `max` (ASCII digits only, at most 9 of
 /// them): the few numbers we parse, without core's generic parser.
-pub fn decimal_at_most(s: &str, max: u32) -> Option<u32> {
-    if s.is_empty() || s.len() > 9 || !all_digits(s) {
+pub fn decimal_at_most(s: &[u8], max: u32) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let n = s.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    let n = s.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
     (n <= max).then_some(n)
 }
 
@@ -135,11 +135,11 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(decimal_at_most("0", 5), Some(0));
-        assert_eq!(decimal_at_most("65535", 65_535), Some(65_535));
-        assert_eq!(decimal_at_most("65536", 65_535), None);
+        assert_eq!(decimal_at_most(b"0", 5), Some(0));
+        assert_eq!(decimal_at_most(b"65535", 65_535), Some(65_535));
+        assert_eq!(decimal_at_most(b"65536", 65_535), None);
         for bad in ["", "-1", "+1", "1.5", " 7", "1234567890", "٣"] {
-            assert_eq!(decimal_at_most(bad, u32::MAX), None, "{bad:?}");
+            assert_eq!(decimal_at_most(bad.as_bytes(), u32::MAX), None, "{bad:?}");
         }
     }
 
