@@ -42,5 +42,8 @@ step "TypeScript consumer under tsc --strict"
 tsc -p tests/ts/tsconfig.json
 echo "tsc --strict: consumer.ts compiles"
 
+step "the npm package: packed, then used from Vite, webpack, Node ESM/CJS, a page, a worker, tsc"
+tests/consumers/run.sh
+
 step "done"
 scripts/size.sh --check

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Assembles the publishable npm package into dist/npm/ from pkg-template/ (what we own:
+# package.json, README, LICENSE, the entry files) and two wasm-pack builds (the web target
+# for bundlers, browsers and workers; the nodejs target for Node), then packs it into
+# dist/genauth-phone-VERSION.tgz and checks that `npm publish --dry-run` accepts it.
+# Usage: scripts/package.sh            (after scripts/install-tools.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (TOOLCHAIN.md).
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# True when $1 is missing or older than any input of the Rust build.
+stale() { [ ! -f "$1" ] || [ -n "$(find src Cargo.toml Cargo.lock -newer "$1" -print -quit)" ]; }
+
+# 1. The web target in pkg/: reuse it when it is newer than the sources, else build it.
+if stale pkg/genauth_phone_bg.wasm; then
+  scripts/build.sh
+fi
+
+# 2. The nodejs target (CommonJS glue that reads the .wasm with fs) in pkg-node/, same rule.
+if stale pkg-node/genauth_phone_bg.wasm; then
+  wasm-pack build --release --target nodejs --out-dir pkg-node --out-name genauth_phone 2>&1 \
+    | grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true
+  test -f pkg-node/genauth_phone_bg.wasm
+fi
+
+# 3. Version and repository are Cargo.toml's, so the crate and the npm package never disagree.
+read -r version repository < <(cargo metadata --no-deps --format-version 1 --manifest-path Cargo.toml \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+      const p=JSON.parse(s).packages.find(p=>p.name==="genauth-phone");
+      console.log(p.version, p.repository || "https://www.npmjs.com/package/genauth-phone")})')
+test -n "$version"
+
+# 4. A clean dist/npm/ from the template; dist/ ignores itself (like wasm-pack's pkg/).
+rm -rf dist/npm
+mkdir -p dist/npm/web dist/npm/node
+printf '*\n' > dist/.gitignore
+cp -R pkg-template/. dist/npm/
+
+# 5. The generated glue, declarations and wasm (not wasm-pack's own package.json and README,
+#    nor the *_bg.wasm.d.ts of the raw wasm exports, which no entry exposes).
+for f in genauth_phone.js genauth_phone.d.ts genauth_phone_bg.wasm; do
+  cp "pkg/$f" dist/npm/web/
+  cp "pkg-node/$f" dist/npm/node/
+done
+
+# 6. wasm-bindgen 0.2.130 declares `[Symbol.dispose](): void;` on each class. That type needs
+#    TypeScript's lib "esnext.disposable", so a user with the default lib would get an error
+#    from our .d.ts. Drop the line (the runtime method stays; `free()` is declared anyway).
+sed -i '/^[[:space:]]*\[Symbol\.dispose\]()[[:space:]]*:[[:space:]]*void;[[:space:]]*$/d' \
+  dist/npm/web/genauth_phone.d.ts dist/npm/node/genauth_phone.d.ts
+if grep -n 'Symbol\.dispose' dist/npm/web/genauth_phone.d.ts dist/npm/node/genauth_phone.d.ts; then
+  echo "package: Symbol.dispose is still declared (the generated .d.ts changed shape)" >&2
+  exit 1
+fi
+
+# 7. Fill in the version and the repository (package.json, and the README's link to the API).
+node -e 'const fs=require("fs"),[f,version,repository]=process.argv.slice(1),p=JSON.parse(fs.readFileSync(f,"utf8"));
+  p.version=version;if(!repository.startsWith("https://www.npmjs.com/"))p.repository={type:"git",url:repository};
+  fs.writeFileSync(f,JSON.stringify(p,null,2)+"\n")' dist/npm/package.json "$version" "$repository"
+sed -i "s|{{repository}}|$repository|g" dist/npm/README.md
+
+# 8. Every file the package.json names must exist (a typo would publish a broken package).
+node -e 'const fs=require("fs"),p=require("./dist/npm/package.json");
+  const walk=(v)=>typeof v==="string"?[v]:Object.values(v).flatMap(walk);
+  const named=[...p.files,...walk(p.exports),p.main,p.types,...p.sideEffects];
+  const missing=named.filter(f=>!fs.existsSync("dist/npm/"+f));
+  if(missing.length){console.error("package: missing",missing.join(", "));process.exit(1)}'
+
+# 9. Pack into dist/ and list what is inside.
+rm -f dist/genauth-phone-*.tgz
+(cd dist && npm pack ./npm --json --loglevel=error > pack.json)
+node -e 'const [r]=require("./dist/pack.json");
+  console.log(`package: dist/${r.filename} (${r.size} B packed, ${r.unpackedSize} B unpacked, ${r.entryCount} files)`);
+  for (const f of r.files) console.log(`  ${String(f.size).padStart(7)}  ${f.path}`)'
+rm -f dist/pack.json
+
+# 10. npm's own checks of a publish, without publishing.
+(cd dist/npm && npm publish --dry-run --loglevel=error >/dev/null)
+echo "package: npm publish --dry-run accepts dist/npm"
