@@ -42,6 +42,9 @@ step "TypeScript consumer under tsc --strict"
 tsc -p tests/ts/tsconfig.json
 echo "tsc --strict: consumer.ts compiles"
 
+step "end-to-end: the demo page in headless Chromium (Playwright)"
+node tests/e2e/demo.mjs
+
 step "the npm package: packed, then used from Vite, webpack, Node ESM/CJS, a page, a worker, tsc"
 tests/consumers/run.sh
 

@@ -14,13 +14,17 @@ mod access_log;
 mod api;
 mod body;
 mod cors;
+pub mod demo_server;
 mod dev;
 mod envelope;
 mod fault;
 mod request;
 mod state;
 
+pub use demo_server::{serve_demo, DemoConfig};
+
 pub const DEFAULT_PORT: u16 = 8787;
+pub const DEFAULT_DEMO_PORT: u16 = 8080;
 pub const DEFAULT_APP_ID: &str = "emulator-app";
 
 #[derive(Clone, Debug)]

@@ -1,0 +1,263 @@
+//! The demo page's static file server (`--demo-dir`): a second listener that
+//! serves the demo directory at `/`, the built package at `/pkg/`, and
+//! `/config.json` (where the emulator is), so the page runs on another origin
+//! than the API and CORS and the Content-Security-Policy are real.
+//!
+//! GET and HEAD only; files only (a directory answers its `index.html`);
+//! every path segment is percent-decoded and refused when it is `..`, `.`,
+//! hidden (leading `.`), or holds `/`, `\`, `:` or NUL, and the file's real
+//! path (symlinks resolved) must stay under its root. Not a general-purpose
+//! server: files are read whole, nothing is cached, nothing is logged.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug)]
+pub struct DemoConfig {
+    /// Served at `/` (`/` itself is its `index.html`).
+    pub site_dir: PathBuf,
+    /// Served at `/pkg/`: the wasm-pack output.
+    pub pkg_dir: PathBuf,
+    /// The API's origin, e.g. `http://127.0.0.1:8787`: in `/config.json` and the CSP.
+    pub emulator_url: String,
+    /// The app id the page should send, in `/config.json`.
+    pub app_id: String,
+}
+
+struct Demo {
+    site_dir: PathBuf,
+    pkg_dir: PathBuf,
+    config_json: String,
+    csp: HeaderValue,
+}
+
+/// The policy sent with every HTML page. Only this origin's files run, wasm may be
+/// compiled (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), no inline script or style.
+/// `connect-src` allows the emulator and, in "your GenAuth app" mode, any https
+/// host: the appHost is typed in by the person, so it cannot be listed in advance.
+pub fn content_security_policy(emulator_origin: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+         connect-src 'self' {emulator_origin} https:; style-src 'self'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// The MIME type by extension; unknown ones are served as bytes (with `nosniff`).
+pub fn mime_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "txt" | "md" | "ts" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+pub fn demo_app(config: DemoConfig) -> Router {
+    let emulator_url = config.emulator_url.trim_end_matches('/').to_string();
+    let config_json = serde_json::json!({
+        "emulatorUrl": emulator_url,
+        "appId": config.app_id,
+    })
+    .to_string();
+    let csp = HeaderValue::from_str(&content_security_policy(&emulator_url))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
+    let demo = Arc::new(Demo {
+        site_dir: config.site_dir,
+        pkg_dir: config.pkg_dir,
+        config_json,
+        csp,
+    });
+    Router::new().fallback(handle).with_state(demo)
+}
+
+/// Serves until the listener fails; the caller binds (so `--demo-port 0` works).
+pub async fn serve_demo(listener: TcpListener, config: DemoConfig) -> std::io::Result<()> {
+    axum::serve(listener, demo_app(config)).await
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut res = (status, text).into_response();
+    common_headers(&mut res);
+    res
+}
+
+fn common_headers(res: &mut Response) {
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // A rebuilt pkg/ must be picked up on reload.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        let mut res = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return res;
+    }
+    let path = req.uri().path();
+    if path == "/config.json" {
+        return file_response(
+            demo.config_json.clone().into_bytes(),
+            "application/json",
+            None,
+            head,
+        );
+    }
+    let (root, rest) = match path.strip_prefix("/pkg/") {
+        Some(rest) => (&demo.pkg_dir, rest),
+        None if path == "/pkg" => return redirect("/pkg/"),
+        None => (&demo.site_dir, path.trim_start_matches('/')),
+    };
+    let Some(relative) = safe_relative(rest) else {
+        return plain(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let root = root.clone();
+    let wants_dir = rest.is_empty() || rest.ends_with('/');
+    let found = tokio::task::spawn_blocking(move || read_under(&root, &relative, wants_dir)).await;
+    match found {
+        Ok(Found::File(path, bytes)) => {
+            let mime = mime_type(&path);
+            let csp = mime.starts_with("text/html").then(|| demo.csp.clone());
+            file_response(bytes, mime, csp, head)
+        }
+        Ok(Found::Directory) => redirect(&format!("{path}/")),
+        Ok(Found::Nothing) | Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+fn redirect(location: &str) -> Response {
+    let mut res = plain(StatusCode::PERMANENT_REDIRECT, "");
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+fn file_response(
+    bytes: Vec<u8>,
+    mime: &'static str,
+    csp: Option<HeaderValue>,
+    head: bool,
+) -> Response {
+    let len = bytes.len();
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    let mut res = Response::new(body);
+    common_headers(&mut res);
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if let Some(csp) = csp {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    res
+}
+
+/// The URL path (below the root) as relative segments, or None when any segment is
+/// not a plain name: `..`, `.`, hidden, empty in the middle (`a//b`), a bad
+/// percent escape, or one decoding to a separator, `:` or NUL.
+pub fn safe_relative(rest: &str) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let segments: Vec<&str> = rest.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, raw) in segments.into_iter().enumerate() {
+        if raw.is_empty() {
+            // Only a trailing slash (or the root itself) may leave an empty segment.
+            if i == last {
+                continue;
+            }
+            return None;
+        }
+        let seg = percent_decode(raw)?;
+        if seg.starts_with('.') || seg.contains(['/', '\\', ':', '\0']) {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+enum Found {
+    File(PathBuf, Vec<u8>),
+    Directory,
+    Nothing,
+}
+
+/// Reads `root/relative` (its `index.html` for a directory asked with a trailing
+/// slash), refusing anything whose real path leaves the real root.
+fn read_under(root: &Path, relative: &Path, wants_dir: bool) -> Found {
+    let Ok(root) = root.canonicalize() else {
+        return Found::Nothing;
+    };
+    let Ok(mut target) = root.join(relative).canonicalize() else {
+        return Found::Nothing;
+    };
+    if !target.starts_with(&root) {
+        return Found::Nothing;
+    }
+    if target.is_dir() {
+        if !wants_dir {
+            return Found::Directory;
+        }
+        target = match target.join("index.html").canonicalize() {
+            Ok(index) if index.starts_with(&root) => index,
+            _ => return Found::Nothing,
+        };
+    } else if wants_dir {
+        return Found::Nothing;
+    }
+    match std::fs::read(&target) {
+        Ok(bytes) => Found::File(target, bytes),
+        Err(_) => Found::Nothing,
+    }
+}
