@@ -13,6 +13,9 @@ pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 const OPTION_KEYS: [&str; 8] =
     ["appId", "appHost", "accessToken", "timeout", "lang", "throwOnError", "allowInsecureHttp", "appSecret"];
 
+/// Longest accepted `appHost`.
+const MAX_APP_HOST_LEN: usize = 2048;
+
 /// Validated client settings.
 pub struct ClientOptions {
     pub app_id: String,
@@ -60,6 +63,10 @@ impl ClientOptions {
 /// would add about 7 KB gzip to the module.
 pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) -> Result<String> {
     let bytes = host.as_bytes();
+    // Far above any real origin + base path, far below what would burden every request.
+    if bytes.len() > MAX_APP_HOST_LEN {
+        return Err(GenAuthError::invalid(field, "must be at most 2048 characters"));
+    }
     let (https, mut rest) = match bytes.windows(3).position(|w| w == b"://") {
         Some(i) => {
             let scheme = bytes.get(..i).unwrap_or_default();
@@ -163,6 +170,9 @@ mod tests {
             "https://a.b#f", "https://user:pw@a.b", "https://a.b:0", "https://a.b:99999", "https://a.b:8a",
             "https://[::1", "https://a.b\n", "https://:80",
         ] {
+            assert!(norm(bad).is_err(), "{bad:?}");
+        }
+        for bad in [&"1".repeat(2049), &format!("https://{}.com", "a".repeat(3000))] {
             assert!(norm(bad).is_err(), "{bad:?}");
         }
     }

@@ -2,6 +2,7 @@
 //! method's success path and every error code. Included by tests/browser.rs (Chromium,
 //! Firefox) and tests/node.rs (Node).
 
+mod bad_input;
 mod support;
 
 use support::*;
