@@ -38,6 +38,11 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unkno
 step "wasm suite in headless Firefox"
 GECKODRIVER=$(command -v geckodriver) cargo test --target wasm32-unknown-unknown --test browser
 
+step "secrets: the emulator's log never holds what the client sent as a secret"
+# tests/suite/resilience.rs plants SECRETMARK in tokens and codes the client sends.
+if grep -q SECRETMARK "$work/emulator.log"; then echo "secrets: FAILED, the emulator log holds a planted secret" >&2; exit 1; fi
+echo "secrets: emulator log ($(wc -l <"$work/emulator.log") lines) holds no planted token or code"
+
 step "TypeScript consumer under tsc --strict"
 tsc -p tests/ts/tsconfig.json
 echo "tsc --strict: consumer.ts compiles"

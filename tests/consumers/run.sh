@@ -123,10 +123,14 @@ vite_build() {
 consumer "Vite 7 app: vite build (no config), run in Chromium" vite vite_build
 
 vite_dev() {
-  ./node_modules/.bin/vite --config vite.dev.config.js --host 127.0.0.1 >dev.log 2>&1 &
+  # NO_COLOR: with CI set, Vite colours its log and the port number would hide behind ANSI codes.
+  NO_COLOR=1 ./node_modules/.bin/vite --config vite.dev.config.js --host 127.0.0.1 >dev.log 2>&1 &
   local pid=$! url=
   trap "kill $pid" EXIT
-  for _ in $(seq 100); do url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' dev.log | head -1) && [ -n "$url" ] && break; sleep 0.1; done
+  for _ in $(seq 100); do
+    url=$(sed 's/\x1b\[[0-9;]*m//g' dev.log | grep -oE 'http://127\.0\.0\.1:[0-9]+' | head -1) && [ -n "$url" ] && break
+    sleep 0.1
+  done
   [ -n "$url" ] || { cat dev.log; exit 1; }
   echo "vite dev server at $url"
   in_browser --origin "$url" --page /index.html --old 13900000002 --new 18800000002 --scope Window

@@ -3,6 +3,7 @@
 //! Firefox) and tests/node.rs (Node).
 
 mod bad_input;
+mod resilience;
 mod support;
 
 use support::*;

@@ -61,10 +61,10 @@ pub async fn dev(method: &str, path: &str, body: Option<&JsValue>) -> JsValue {
     let mut url = String::from(EMULATOR);
     url.push_str(path);
     let resp = JsFuture::from(fetch(&url, &init)).await.expect("emulator reachable");
-    let text = JsFuture::from(Reflect::get(&resp, &s("text")).unwrap().unchecked_into::<js_sys::Function>().call0(&resp).unwrap().unchecked_into::<Promise>())
-        .await
-        .unwrap();
-    JSON::parse(&text.as_string().unwrap()).unwrap_or(text)
+    // Parsed on the JS side: the request log can be megabytes, which must not inflate the
+    // wasm memory that the load test measures.
+    let json = Reflect::get(&resp, &s("json")).unwrap().unchecked_into::<js_sys::Function>();
+    JsFuture::from(json.call0(&resp).unwrap().unchecked_into::<Promise>()).await.unwrap_or(JsValue::NULL)
 }
 
 /// Puts every emulator setting to the given values (defaults for the rest).
