@@ -29,6 +29,10 @@ GENAUTH_EMULATOR_URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/emulator.out
 export GENAUTH_EMULATOR_URL
 echo "emulator at $GENAUTH_EMULATOR_URL"
 
+# The runner's limit is for the whole browser run (default 20 s), not per test: the
+# suite takes about 25 s, so allow a slow CI machine ample room before calling it hung.
+export WASM_BINDGEN_TEST_TIMEOUT=300
+
 step "wasm suite in Node"
 cargo test --target wasm32-unknown-unknown --test node
 

@@ -3,6 +3,7 @@
 //! Firefox) and tests/node.rs (Node).
 
 mod bad_input;
+mod giving_up;
 mod resilience;
 mod support;
 
@@ -248,12 +249,12 @@ async fn timeout_aborts_the_request() {
 #[wasm_bindgen_test]
 async fn caller_signal_aborts_the_request() {
     let c = client(None);
-    let controller = web_abort_controller();
+    let controller = abort_controller();
     fault(obj(&[("delayMs", JsValue::from_f64(3000.0))])).await;
     let signal = get(&controller, &["signal"]);
     let promise = c.send_sms(sms(BIND, &new_phone()), opts(&[("signal", signal.clone())]));
     sleep(100.0).await;
-    js_sys::Reflect::get(&controller, &s("abort")).unwrap().unchecked_into::<js_sys::Function>().call0(&controller).unwrap();
+    abort(&controller);
     expect_err(promise, "ABORTED").await;
     // Already aborted: refused without traffic.
     let before = request_count().await;
@@ -261,22 +262,14 @@ async fn caller_signal_aborts_the_request() {
     assert_eq!(request_count().await, before);
 }
 
-fn web_abort_controller() -> JsValue {
-    let ctor = js_sys::Reflect::get(&js_sys::global(), &s("AbortController")).unwrap();
-    let ctor: js_sys::Function = ctor.unchecked_into();
-    js_sys::Reflect::construct(&ctor, &js_sys::Array::new()).unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn transport_failures_have_their_codes() {
     let c = client(None);
-    // Browsers resend a request once when a reused keep-alive connection closes before any
-    // answer byte (a stale socket, for all they know), so both attempts must be dropped.
-    fault(js_sys::Array::of2(&obj(&[("drop", JsValue::TRUE)]), &obj(&[("drop", JsValue::TRUE)])).into()).await;
+    fault(dropped_connections().into_iter().collect::<js_sys::Array>().into()).await;
     let before = request_count().await;
     expect_err(c.send_sms(sms(BIND, &new_phone()), none()), "NETWORK").await;
     let attempts = request_count().await - before;
-    assert!(attempts == 1 || attempts == 2, "{attempts}");
+    assert!((1..=DROPS_PER_FAILED_CALL as u32).contains(&attempts), "{attempts}");
     dev("DELETE", "/__emulator/faults", None).await;
 
     let nobody = genauth_phone::AuthenticationClient::new(options(None, &[("appHost", s("http://127.0.0.1:9"))])).unwrap();

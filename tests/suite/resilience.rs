@@ -52,7 +52,7 @@ async fn broken_servers_give_documented_codes_for_every_method() {
         ("statusCode string", vec![raw(200.0, "application/json", "{\"statusCode\":\"200\"}")], "BAD_RESPONSE"),
         ("10 MB body", vec![obj(&[("bodyBytes", JsValue::from_f64(10_000_000.0))])], "BAD_RESPONSE"),
         ("never ends", vec![obj(&[("hang", JsValue::TRUE)])], "TIMEOUT"),
-        ("dropped", vec![obj(&[("drop", JsValue::TRUE)]), obj(&[("drop", JsValue::TRUE)])], "NETWORK"),
+        ("dropped", dropped_connections(), "NETWORK"),
         (
             "429 Retry-After",
             vec![obj(&[
@@ -94,16 +94,6 @@ async fn broken_servers_give_documented_codes_for_every_method() {
     let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await.unwrap();
     assert_eq!(get_num(&ok, &["statusCode"]), Some(200.0));
     console_log!("broken servers: {count} faults x methods, each with its documented code; client still works");
-}
-
-fn abort_controller() -> JsValue {
-    let ctor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &s("AbortController")).unwrap().unchecked_into();
-    js_sys::Reflect::construct(&ctor, &Array::new()).unwrap()
-}
-
-fn abort(controller: &JsValue) {
-    let f: js_sys::Function = js_sys::Reflect::get(controller, &s("abort")).unwrap().unchecked_into();
-    f.call0(controller).unwrap();
 }
 
 fn wasm_memory_bytes() -> f64 {

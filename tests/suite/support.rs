@@ -18,7 +18,7 @@ extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn fetch(url: &str, init: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &js_sys::Function, ms: f64);
+    pub fn set_timeout(f: &js_sys::Function, ms: f64);
 }
 
 /// A JS object from pairs.
@@ -137,6 +137,17 @@ pub async fn fault(f: JsValue) {
     dev("POST", "/__emulator/faults", Some(&f)).await;
 }
 
+/// How many dropped connections make one call fail. Browsers silently resend a request
+/// whose reused keep-alive socket closes before any answer byte: Chromium up to twice,
+/// Firefox once per idle socket it holds (at most six per host), so seven attempts
+/// cover both. Callers clear the queue afterwards.
+pub const DROPS_PER_FAILED_CALL: usize = 7;
+
+/// The faults that make the next call fail with a dropped connection.
+pub fn dropped_connections() -> Vec<JsValue> {
+    (0..DROPS_PER_FAILED_CALL).map(|_| obj(&[("drop", JsValue::TRUE)])).collect()
+}
+
 pub fn options(token: Option<&str>, extra: &[(&str, JsValue)]) -> JsValue {
     let mut pairs = vec![("appId", s(APP_ID)), ("appHost", s(EMULATOR))];
     if let Some(t) = token {
@@ -190,4 +201,15 @@ pub fn none() -> Option<genauth_phone::CallOptionsArg> {
 
 pub fn opts(pairs: &[(&str, JsValue)]) -> Option<genauth_phone::CallOptionsArg> {
     Some(obj(pairs).unchecked_into())
+}
+
+/// A new `AbortController` (global in browsers, workers and Node 18+).
+pub fn abort_controller() -> JsValue {
+    let ctor: js_sys::Function = Reflect::get(&js_sys::global(), &s("AbortController")).unwrap().unchecked_into();
+    Reflect::construct(&ctor, &Array::new()).unwrap()
+}
+
+pub fn abort(controller: &JsValue) {
+    let f: js_sys::Function = Reflect::get(controller, &s("abort")).unwrap().unchecked_into();
+    f.call0(controller).unwrap();
 }
