@@ -19,6 +19,14 @@ mod validate;
 
 pub use client::{AuthenticationClient, CallOptionsArg, OptionalString};
 
+/// The pure input checks, for the cargo-fuzz targets in `fuzz/` only.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::options::normalise_app_host;
+    pub use crate::validate::{app_id, channel, country_code, decimal_at_most, pass_code, phone_number, token, SMS_CHANNELS};
+}
+
 use wasm_bindgen::prelude::*;
 
 // SAFETY: this module is single-threaded (no atomics / shared memory build), which is

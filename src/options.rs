@@ -63,9 +63,10 @@ impl ClientOptions {
 /// would add about 7 KB gzip to the module.
 pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) -> Result<String> {
     let bytes = host.as_bytes();
+    let too_long = || GenAuthError::invalid(field, "must be at most 2048 characters");
     // Far above any real origin + base path, far below what would burden every request.
     if bytes.len() > MAX_APP_HOST_LEN {
-        return Err(GenAuthError::invalid(field, "must be at most 2048 characters"));
+        return Err(too_long());
     }
     let (https, mut rest) = match bytes.windows(3).position(|w| w == b"://") {
         Some(i) => {
@@ -104,6 +105,10 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
     let mut url = String::from(if https { "https://" } else { "http://" });
     // `rest` is ASCII (checked above), so every byte is a char.
     url.extend(rest.iter().map(|&b| b as char));
+    // Checked again with the scheme added, so a normalised appHost is accepted as it is.
+    if url.len() > MAX_APP_HOST_LEN {
+        return Err(too_long());
+    }
     Ok(url)
 }
 
@@ -175,5 +180,18 @@ mod tests {
         for bad in [&"1".repeat(2049), &format!("https://{}.com", "a".repeat(3000))] {
             assert!(norm(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_normalised_app_host_is_accepted_unchanged() {
+        // Found by the app_host fuzz target: 2048 characters without a scheme used to
+        // normalise to 2056, which the next normalisation refused.
+        let at_limit = format!("{}.com", "a".repeat(2044));
+        assert!(norm(&at_limit).is_err());
+        let fits = format!("{}.com", "a".repeat(2036));
+        let once = norm(&fits).unwrap();
+        assert_eq!(once.len(), 2048);
+        assert_eq!(norm(&once).unwrap(), once);
+        assert_eq!(norm("https://a.b/").map(|u| norm(&u).unwrap()).unwrap(), "https://a.b");
     }
 }

@@ -18,7 +18,7 @@
 //! | 2230 | 422 | new phone number equals the current one | CONTRACT.md's older list, unconfirmed for V3 |
 //! | 2217 | 422 | cannot unbind: the phone is the only login method (no email) | CONTRACT.md's older list, unconfirmed for V3 |
 //! | 2020 | 401 | not logged in: `authorization` missing or unknown | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 9001 | 400 | body is not JSON, not an object, or content-type is not application/json | emulator's own |
+//! | 9001 | 400 | body is not JSON (or nested deeper than 128), not an object, repeats a key in an object, or content-type is not application/json | emulator's own |
 //! | 9002 | 400 | body larger than 64 KiB | emulator's own |
 //! | 9003 | 400 | invalid argument: unknown key, wrong type, missing/empty field, bad channel, bad verifyMethod, bad phone format, old phone fields missing while `verifyOldPhone` | emulator's own |
 //! | 9004 | 400 | `x-authing-app-id` header missing | emulator's own |
@@ -33,6 +33,8 @@
 //! # Where the emulator guesses
 //! - The check order above (the real server's order is not documented).
 //! - Optional fields sent as `null` count as absent (class-validator's `@IsOptional`).
+//! - A body whose object repeats a key is refused (9001), where `JSON.parse` would
+//!   keep the last value.
 //! - Formats: phone numbers are 4–20 ASCII digits, country codes `+` and 1–4 digits,
 //!   required strings must be non-empty.
 //! - With `verifyOldPhone`, the old number is compared before any code is checked, and

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use crate::body::{read_limited, BodyError, MAX_BODY};
 use crate::envelope::{json_response, Lang};
 use crate::fault::Fault;
+use crate::json::{self, JsonError};
 use crate::request::phone;
 use crate::state::{random_hex, Settings, Shared, User};
 
@@ -36,6 +37,10 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route(
             "/__emulator/faults",
             get(list_faults).post(add_faults).delete(clear_faults),
+        )
+        .route(
+            "/__emulator/connections",
+            get(list_connections).delete(clear_connections),
         )
 }
 
@@ -91,7 +96,14 @@ async fn read_json<T: DeserializeOwned>(body: Body) -> Result<T, DevError> {
     } else {
         &bytes
     };
-    serde_json::from_slice(text).map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))
+    let value = json::parse(text).map_err(|e| {
+        let msg = match e {
+            JsonError::Syntax => "body is not valid JSON",
+            JsonError::DuplicateKey => "body repeats a key in an object",
+        };
+        error(StatusCode::BAD_REQUEST, msg)
+    })?;
+    serde_json::from_value(value).map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))
 }
 
 fn user_json(u: &User, access_token: Option<&str>) -> Value {
@@ -258,5 +270,15 @@ async fn add_faults(State(shared): State<Arc<Shared>>, body: Body) -> DevResult 
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> DevResult {
     shared.lock().faults.clear();
+    ok(json!({ "ok": true }))
+}
+
+async fn list_connections(State(shared): State<Arc<Shared>>) -> DevResult {
+    let st = shared.lock();
+    ok(json!(st.connections))
+}
+
+async fn clear_connections(State(shared): State<Arc<Shared>>) -> DevResult {
+    shared.lock().connections.clear();
     ok(json!({ "ok": true }))
 }

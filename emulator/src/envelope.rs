@@ -38,6 +38,7 @@ pub enum ApiError {
     UnsupportedContentType,
     MalformedJson,
     NotAnObject,
+    DuplicateKey,
     BodyTooLarge,
     InvalidArgument(String),
     MissingAppId,
@@ -65,6 +66,7 @@ impl ApiError {
             UnsupportedContentType
             | MalformedJson
             | NotAnObject
+            | DuplicateKey
             | BodyTooLarge
             | InvalidArgument(_)
             | MissingAppId
@@ -86,7 +88,7 @@ impl ApiError {
     pub fn api_code(&self) -> u32 {
         use ApiError::*;
         match self {
-            UnsupportedContentType | MalformedJson | NotAnObject => 9001,
+            UnsupportedContentType | MalformedJson | NotAnObject | DuplicateKey => 9001,
             BodyTooLarge => 9002,
             InvalidArgument(_) => 9003,
             MissingAppId => 9004,
@@ -132,6 +134,10 @@ impl ApiError {
             NotAnObject => pick(
                 "Invalid request: the body must be a JSON object",
                 "请求无效：请求体必须是 JSON 对象",
+            ),
+            DuplicateKey => pick(
+                "Invalid request: the body repeats a key in an object",
+                "请求无效：请求体的对象中有重复的键",
             ),
             BodyTooLarge => pick(
                 "Invalid request: the body is larger than 64 KiB",

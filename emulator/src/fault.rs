@@ -15,6 +15,8 @@ use axum::response::Response;
 use http_body::{Frame, SizeHint};
 use serde::{Deserialize, Serialize};
 
+use crate::connections::Kind;
+
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Fault {
@@ -75,6 +77,17 @@ impl Fault {
                 .map_err(|_| format!("invalid value for header {name:?}"))?;
         }
         Ok(())
+    }
+
+    /// Whether `/__emulator/connections` records the request, and as what.
+    pub fn watched_as(&self) -> Option<Kind> {
+        if self.hang == Some(true) {
+            Some(Kind::Hang)
+        } else if self.delay_ms.is_some() {
+            Some(Kind::Delay)
+        } else {
+            None
+        }
     }
 
     /// False for a delay-only fault: the request is then processed normally.

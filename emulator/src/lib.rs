@@ -13,11 +13,15 @@ use tokio::net::TcpListener;
 mod access_log;
 mod api;
 mod body;
+mod connections;
 mod cors;
 pub mod demo_server;
 mod dev;
 mod envelope;
 mod fault;
+#[doc(hidden)]
+pub mod fuzzing;
+mod json;
 mod request;
 mod state;
 

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde::de::DeserializeOwned;
@@ -14,7 +15,10 @@ use serde_json::{Map, Value};
 
 use crate::api::dispatch;
 use crate::body::{arrived, read_limited, BodyError, MAX_BODY};
+use crate::connections::{Watch, WatchedBody};
 use crate::envelope::{failure, success, ApiError, Lang};
+use crate::fault::Fault;
+use crate::json::{self, JsonError};
 use crate::state::{LoggedRequest, Phone, Shared, DEFAULT_COUNTRY_CODE};
 
 /// Entry point for every non-dev request: log it, apply a queued fault, answer.
@@ -43,12 +47,32 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
             .collect(),
         body: String::from_utf8_lossy(arrived(&body)).into_owned(),
     };
-    // Logging and taking the fault under one lock keeps both in arrival order.
-    let fault = {
+    // Logging, taking the fault and starting its watch under one lock keeps all
+    // three in arrival order.
+    let (fault, watch) = {
         let mut st = shared.lock();
+        let path = logged.path.clone();
         st.requests.push(logged);
-        st.faults.pop_front()
+        let fault = st.faults.pop_front();
+        let kind = fault.as_ref().and_then(Fault::watched_as);
+        let watch = kind.map(|k| Watch::start(&shared, &mut st, path, k));
+        (fault, watch)
     };
+    // From here on, a client closing the connection drops this future (and the
+    // watch with it) until the answer is produced; then the watch rides in the body.
+    let res = answer(&shared, &parts, body, fault).await;
+    match watch {
+        Some(w) => res.map(|b| Body::new(WatchedBody::new(b, w))),
+        None => res,
+    }
+}
+
+async fn answer(
+    shared: &Shared,
+    parts: &Parts,
+    body: Result<Bytes, BodyError>,
+    fault: Option<Fault>,
+) -> Response {
     if let Some(fault) = fault {
         if let Some(ms) = fault.delay_ms {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -58,7 +82,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         }
     }
     let lang = Lang::from_headers(&parts.headers);
-    match dispatch(&shared, &parts, body) {
+    match dispatch(shared, parts, body) {
         Ok(data) => success(data, lang),
         Err(e) => failure(&e, lang),
     }
@@ -81,10 +105,11 @@ pub fn parse_object(
     if media_type.as_deref() != Some("application/json") {
         return Err(ApiError::UnsupportedContentType);
     }
-    match serde_json::from_slice::<Value>(&bytes) {
+    match json::parse(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::NotAnObject),
-        Err(_) => Err(ApiError::MalformedJson),
+        Err(JsonError::DuplicateKey) => Err(ApiError::DuplicateKey),
+        Err(JsonError::Syntax) => Err(ApiError::MalformedJson),
     }
 }
 

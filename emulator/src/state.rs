@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::connections::ConnectionRecord;
 use crate::fault::Fault;
 use crate::Config;
 
@@ -120,6 +121,8 @@ pub struct State {
     pub update_tokens: HashMap<String, UpdateToken>,
     pub requests: Vec<LoggedRequest>,
     pub faults: VecDeque<Fault>,
+    /// Requests answered with a `hang` or `delayMs` fault, and how they ended.
+    pub connections: Vec<ConnectionRecord>,
 }
 
 impl State {

@@ -4,23 +4,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{assert_ok, build, exchange, parse, start, End, APP_ID};
+use common::{assert_ok, exchange, parse, sms_request, start, End};
 use serde_json::json;
 
 const SMS: &str = "/api/v3/send-sms";
-
-fn sms_request() -> Vec<u8> {
-    let body = json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": "13900000002" }).to_string();
-    build(
-        "POST",
-        SMS,
-        &[
-            ("x-authing-app-id", APP_ID),
-            ("content-type", "application/json"),
-        ],
-        body.as_bytes(),
-    )
-}
 
 async fn sms_count(emu: &common::Emu) -> usize {
     emu.dev("GET", "/__emulator/sms", None)
@@ -109,7 +96,7 @@ async fn drop_is_a_network_error() {
     let emu = start().await;
     emu.dev("POST", "/__emulator/faults", Some(json!({ "drop": true })))
         .await;
-    let raw = exchange(emu.port, &sms_request(), Duration::from_secs(2)).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
     assert!(
         raw.bytes.is_empty(),
         "no byte of an answer: {:?}",
@@ -141,7 +128,7 @@ async fn hang_sends_headers_then_nothing() {
         Some(json!({ "hang": true, "status": 200, "body": "{\"statusCode\"" })),
     )
     .await;
-    let raw = exchange(emu.port, &sms_request(), Duration::from_millis(500)).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_millis(500)).await;
     assert_eq!(raw.end, End::Timeout);
     let text = String::from_utf8_lossy(&raw.bytes).to_string();
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
@@ -225,7 +212,7 @@ async fn drop_after_some_bytes_truncates_the_answer() {
         Some(json!({ "drop": true, "body": "{\"statusCode\":2" })),
     )
     .await;
-    let raw = exchange(emu.port, &sms_request(), Duration::from_secs(2)).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
     assert_ne!(raw.end, End::Timeout);
     let text = String::from_utf8_lossy(&raw.bytes).to_string();
     assert!(

@@ -12,7 +12,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 pub const APP_ID: &str = "test-app";
-const TIMEOUT: Duration = Duration::from_secs(5);
+/// Only a safety net against a hung server (tests that expect a hang pass their own
+/// timeout to `exchange`): generous, because the robustness suite runs 200 clients
+/// at once on a 2-core machine that may be busy with other work.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Emu {
     pub port: u16,
@@ -66,6 +69,17 @@ impl Resp {
 }
 
 /// Builds a request; `content-length` is always sent for a body.
+/// A raw send-sms request binding `number`, ready for `exchange` or a raw socket.
+pub fn sms_request(number: &str) -> Vec<u8> {
+    let body = serde_json::json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": number }).to_string();
+    build(
+        "POST",
+        "/api/v3/send-sms",
+        &[("x-authing-app-id", APP_ID), ("content-type", "application/json")],
+        body.as_bytes(),
+    )
+}
+
 pub fn build(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut req = format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n");
     for (n, v) in headers {
