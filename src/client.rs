@@ -52,7 +52,11 @@ impl AuthenticationClient {
     /// Creates a client. Throws a `GenAuthError` (`INVALID_ARGUMENT`) for bad options,
     /// and always for an `appSecret`: it must never be shipped to a browser.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "AuthenticationClientOptions")] options: JsValue) -> core::result::Result<AuthenticationClient, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthenticationClientOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+    ) -> core::result::Result<AuthenticationClient, JsValue> {
+        no_extra_argument(extra)?;
         let mut options = ClientOptions::from_js(&options)?;
         let access_token = RefCell::new(options.access_token.take());
         Ok(AuthenticationClient { inner: Rc::new(Inner { options, access_token, ledger: RefCell::default() }) })
@@ -61,7 +65,12 @@ impl AuthenticationClient {
     /// Sets the access token used by calls started from now on (a call in flight keeps
     /// the token it started with). Throws `INVALID_ARGUMENT` for an empty or malformed token.
     #[wasm_bindgen(js_name = setAccessToken)]
-    pub fn set_access_token(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> core::result::Result<(), JsValue> {
+    pub fn set_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+    ) -> core::result::Result<(), JsValue> {
+        no_extra_argument(extra)?;
         let token = token.as_string().ok_or_else(|| GenAuthError::invalid("token", "must be a string"))?;
         validate::token("token", &token)?;
         *self.inner.access_token.borrow_mut() = Some(token);
@@ -74,7 +83,8 @@ impl AuthenticationClient {
     pub fn send_sms(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SendSMSDto")] dto: JsValue,
-        opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> Promise {
         let (inner, now) = (&*self.inner, Date::now());
         let prepared = (|| {
@@ -90,7 +100,7 @@ impl AuthenticationClient {
             let token = inner.access_token.borrow().clone();
             Ok(("send-sms", body(&dto)?, token, OnSuccess::SmsSent(key)))
         })();
-        self.start(opts, prepared)
+        self.start(opts, extra, prepared)
     }
 
     /// Exchanges the SMS code(s) for a one-time `updatePhoneToken`. Needs an access token.
@@ -98,14 +108,15 @@ impl AuthenticationClient {
     pub fn verify_update_phone_request(
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyUpdatePhoneRequestDto")] dto: JsValue,
-        opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> Promise {
         let inner = &*self.inner;
         let prepared = (|| {
             let dto = VerifyUpdatePhoneRequestDto::from_js(&dto)?;
             Ok(("verify-update-phone-request", body(&dto)?, Some(inner.token()?), OnSuccess::TokenIssued))
         })();
-        self.start(opts, prepared)
+        self.start(opts, extra, prepared)
     }
 
     /// Changes the phone number with a token from `verifyUpdatePhoneRequest`. Refused with
@@ -114,7 +125,8 @@ impl AuthenticationClient {
     pub fn update_phone(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdatePhoneDto")] dto: JsValue,
-        opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> Promise {
         let (inner, now) = (&*self.inner, Date::now());
         let prepared = (|| {
@@ -128,7 +140,7 @@ impl AuthenticationClient {
             let json = body(&dto)?;
             Ok(("update-phone", json, Some(access_token), OnSuccess::TokenConsumed(dto.update_phone_token)))
         })();
-        self.start(opts, prepared)
+        self.start(opts, extra, prepared)
     }
 
     /// Removes the phone number, proven by a code sent on `CHANNEL_UNBIND_PHONE`.
@@ -136,14 +148,15 @@ impl AuthenticationClient {
     pub fn unbind_phone(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UnbindPhoneDto")] dto: JsValue,
-        opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> Promise {
         let inner = &*self.inner;
         let prepared = (|| {
             let dto = UnbindPhoneDto::from_js(&dto)?;
             Ok(("unbind-phone", body(&dto)?, Some(inner.token()?), OnSuccess::Nothing))
         })();
-        self.start(opts, prepared)
+        self.start(opts, extra, prepared)
     }
 
     /// Milliseconds until `sendSms` may send to this channel and number again; 0 when it may now.
@@ -152,8 +165,10 @@ impl AuthenticationClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SmsChannel")] channel: JsValue,
         #[wasm_bindgen(js_name = phoneNumber, unchecked_param_type = "string")] phone_number: JsValue,
-        #[wasm_bindgen(js_name = phoneCountryCode)] phone_country_code: Option<OptionalString>,
+        #[wasm_bindgen(js_name = phoneCountryCode, unchecked_optional_param_type = "string | null")] phone_country_code: Option<OptionalString>,
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> core::result::Result<f64, JsValue> {
+        no_extra_argument(extra)?;
         let string = |field: &str, v: &JsValue| v.as_string().ok_or_else(|| GenAuthError::invalid(field, "must be a string"));
         let channel = string("channel", &channel)?;
         validate::channel("channel", &channel)?;
@@ -181,15 +196,30 @@ extern "C" {
     pub type OptionalString;
 }
 
+/// The parameter after a method's last one: JS would drop an extra argument silently,
+/// so a value there (not `undefined`/`null`) is refused as a misuse; `never` in TS.
+/// A bare `JsValue` (an `Option` would add a null test and a table slot to the glue).
+pub type NoMoreArguments = JsValue;
+
+/// `INVALID_ARGUMENT` (field `arguments`) when a call passed more arguments than it takes.
+#[inline(never)] // one copy for the seven entry points
+fn no_extra_argument(extra: NoMoreArguments) -> Result<()> {
+    if extra.is_undefined() || extra.is_null() {
+        Ok(())
+    } else {
+        Err(GenAuthError::invalid("arguments", "more were passed than the method takes"))
+    }
+}
+
 /// What a method's synchronous part produces: endpoint, body, token, success action.
 type Prepared = (&'static str, String, Option<String>, OnSuccess);
 
 impl AuthenticationClient {
     /// Sends what a method prepared, or rejects before any traffic when that failed.
     /// Not generic, so the four methods share one copy of it (SIZE.md).
-    fn start(&self, opts: Option<CallOptionsArg>, prepared: Result<Prepared>) -> Promise {
+    fn start(&self, opts: Option<CallOptionsArg>, extra: NoMoreArguments, prepared: Result<Prepared>) -> Promise {
         let inner = &self.inner;
-        let call = prepared.and_then(|p| CallOptions::from_js(opts.map(JsValue::from), inner.options.timeout_ms).map(|o| (p, o)));
+        let call = no_extra_argument(extra).and(prepared).and_then(|p| CallOptions::from_js(opts.map(JsValue::from), inner.options.timeout_ms).map(|o| (p, o)));
         match call {
             Ok(((path, body, token, on_success), call_opts)) => {
                 let request = inner.request(path, body, token.as_deref(), call_opts);

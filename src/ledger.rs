@@ -8,6 +8,10 @@
 pub const SMS_COOLDOWN_MS: f64 = 60_000.0;
 /// How many update tokens are remembered; older ones are forgotten (and then sent as is).
 const MAX_TOKENS: usize = 16;
+/// How many recent sends are remembered. A person sends a few codes a minute; a page that
+/// sends to thousands of numbers a minute forgets the oldest (the server still enforces
+/// its limit), so memory and the lookup stay bounded whatever the caller does.
+const MAX_SMS_RECORDS: usize = 256;
 
 /// The state of an update token this client received.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,6 +66,9 @@ impl Ledger {
     /// Records a successful send.
     pub fn sms_sent(&mut self, key: u64, now: f64) {
         self.sms_sent.retain(|(k, at)| *k != key && now - at < SMS_COOLDOWN_MS);
+        if self.sms_sent.len() >= MAX_SMS_RECORDS {
+            self.sms_sent.remove(0);
+        }
         self.sms_sent.push((key, now));
     }
 
@@ -121,6 +128,17 @@ mod tests {
             l.sms_sent(u64::from(i), f64::from(i) * 1000.0);
         }
         assert!(l.sms_sent.len() <= 61);
+    }
+
+    #[test]
+    fn send_memory_is_bounded() {
+        let mut l = Ledger::default();
+        for i in 0..1000u64 {
+            l.sms_sent(i, 1000.0 + i as f64);
+        }
+        assert_eq!(l.sms_sent.len(), MAX_SMS_RECORDS);
+        assert_eq!(l.sms_cooldown_remaining(999, 2000.0), 59_999.0);
+        assert_eq!(l.sms_cooldown_remaining(0, 2000.0), 0.0, "the oldest send was forgotten");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod options;
 mod types;
 mod validate;
 
-pub use client::{AuthenticationClient, CallOptionsArg, OptionalString};
+pub use client::{AuthenticationClient, CallOptionsArg, NoMoreArguments, OptionalString};
 
 /// The pure input checks, for the cargo-fuzz targets in `fuzz/` only.
 #[cfg(feature = "fuzzing")]

@@ -145,6 +145,47 @@ async fn assert_invalid(p: Promise, field: &str) {
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some(field));
 }
 
+/// One argument more than each method and the constructor take, through the real JS
+/// glue (JS would drop it silently): each refused with field `arguments`.
+async fn too_many_arguments() -> usize {
+    let js_client: JsValue = client(Some("valid-token")).into();
+    let calls: [(&str, Vec<JsValue>); 6] = [
+        ("sendSms", vec![send_sms_valid(), JsValue::UNDEFINED]),
+        ("verifyUpdatePhoneRequest", vec![obj(&[("verifyMethod", s("PHONE_PASSCODE")), ("phonePassCodePayload", verify_payload_valid())]), JsValue::UNDEFINED]),
+        ("updatePhone", vec![token_dto("tok"), obj(&[])]),
+        ("unbindPhone", vec![obj(&[("passCode", s("1234"))]), JsValue::UNDEFINED]),
+        ("setAccessToken", vec![s("valid-token")]),
+        ("smsCooldownRemaining", vec![s("CHANNEL_BIND_PHONE"), s("13900000000"), s("+86")]),
+    ];
+    let extras = [s("extra"), JsValue::from_f64(0.0), JsValue::FALSE, obj(&[])];
+    let mut count = 0;
+    for (name, args) in &calls {
+        let method: js_sys::Function = get(&js_client, &[name]).unchecked_into();
+        for extra in &extras {
+            let list: js_sys::Array = args.iter().collect();
+            list.push(extra);
+            let e = match js_sys::Reflect::apply(&method, &js_client, &list) {
+                Ok(p) if p.is_instance_of::<Promise>() => call(p.unchecked_into()).await.expect_err(name),
+                Ok(v) => panic!("{name} with an extra argument returned {v:?}"),
+                Err(e) => e,
+            };
+            assert_eq!(code_of(&e), "INVALID_ARGUMENT", "{name}");
+            assert_eq!(get_str(&e, &["field"]).as_deref(), Some("arguments"), "{name}");
+            count += 1;
+        }
+    }
+    let class: js_sys::Function = get(&js_client, &["constructor"]).unchecked_into();
+    for extra in &extras {
+        let e = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&options(None, &[]), extra)).expect_err("constructor");
+        assert_eq!(get_str(&e, &["field"]).as_deref(), Some("arguments"));
+        count += 1;
+    }
+    // Trailing undefined is no argument at all, as everywhere else in this API.
+    let set: js_sys::Function = get(&js_client, &["setAccessToken"]).unchecked_into();
+    assert!(js_sys::Reflect::apply(&set, &js_client, &js_sys::Array::of2(&s("t"), &JsValue::UNDEFINED)).is_ok());
+    count
+}
+
 #[wasm_bindgen_test]
 async fn generated_bad_input_is_refused_without_traffic() {
     let c = client(Some("valid-token"));
@@ -161,9 +202,9 @@ async fn generated_bad_input_is_refused_without_traffic() {
         all.extend(not_objects("dto", false));
         for (field, dto) in all {
             let p = match i {
-                0 => c.send_sms(dto, none()),
-                1 => c.update_phone(dto, none()),
-                _ => c.unbind_phone(dto, none()),
+                0 => c.send_sms(dto, none(), JsValue::UNDEFINED),
+                1 => c.update_phone(dto, none(), JsValue::UNDEFINED),
+                _ => c.unbind_phone(dto, none(), JsValue::UNDEFINED),
             };
             assert_invalid(p, &field).await;
             count += 1;
@@ -186,7 +227,7 @@ async fn generated_bad_input_is_refused_without_traffic() {
     }
     all.extend(not_objects("dto", false));
     for (field, dto) in all {
-        assert_invalid(c.verify_update_phone_request(dto, none()), &field).await;
+        assert_invalid(c.verify_update_phone_request(dto, none(), JsValue::UNDEFINED), &field).await;
         count += 1;
     }
 
@@ -195,7 +236,7 @@ async fn generated_bad_input_is_refused_without_traffic() {
     let mut all = variants(&opts_valid, "opts", &[f("timeout", Kind::Timeout, false), f("signal", Kind::Signal, false)]);
     all.extend(not_objects("opts", true));
     for (field, o) in all {
-        assert_invalid(c.send_sms(send_sms_valid(), Some(o.unchecked_into())), &field).await;
+        assert_invalid(c.send_sms(send_sms_valid(), Some(o.unchecked_into()), JsValue::UNDEFINED), &field).await;
         count += 1;
     }
 
@@ -212,7 +253,7 @@ async fn generated_bad_input_is_refused_without_traffic() {
     let mut all = variants(&options(None, &[]), "", &ctor_fields);
     all.extend(not_objects("options", false));
     for (field, o) in all {
-        let e = AuthenticationClient::new(o).err().unwrap_or_else(|| panic!("accepted bad options for {field}"));
+        let e = AuthenticationClient::new(o, JsValue::UNDEFINED).err().unwrap_or_else(|| panic!("accepted bad options for {field}"));
         assert_eq!(code_of(&e), "INVALID_ARGUMENT");
         assert_eq!(get_str(&e, &["field"]).as_deref(), Some(field.as_str()));
         count += 1;
@@ -220,20 +261,22 @@ async fn generated_bad_input_is_refused_without_traffic() {
 
     // setAccessToken and smsCooldownRemaining throw synchronously.
     for (_, bad) in wrong_values(Kind::Token) {
-        let e = c.set_access_token(bad).expect_err("bad token accepted");
+        let e = c.set_access_token(bad, JsValue::UNDEFINED).expect_err("bad token accepted");
         assert_eq!(code_of(&e), "INVALID_ARGUMENT");
         count += 1;
     }
     for (_, bad) in wrong_values(Kind::Phone) {
-        let e = c.sms_cooldown_remaining(s("CHANNEL_BIND_PHONE"), bad, None).expect_err("bad phone accepted");
+        let e = c.sms_cooldown_remaining(s("CHANNEL_BIND_PHONE"), bad, None, JsValue::UNDEFINED).expect_err("bad phone accepted");
         assert_eq!(get_str(&e, &["field"]).as_deref(), Some("phoneNumber"));
         count += 1;
     }
 
+    count += too_many_arguments().await;
+
     assert!(count >= 300, "only {count} cases");
     assert_eq!(request_count().await, before, "a bad call reached the server");
     // The module did not trap: the same client still works.
-    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await.unwrap();
+    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none(), JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(get_num(&ok, &["statusCode"]), Some(200.0));
     console_log!("bad input: {count} generated cases refused, no request sent, client still works");
 }

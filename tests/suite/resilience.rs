@@ -17,10 +17,10 @@ fn in_browser() -> bool {
 fn start_call(c: &AuthenticationClient, method: usize, marker: u32, opts: Option<genauth_phone::CallOptionsArg>) -> Promise {
     let digits = (10_000_000 + marker).to_string();
     match method {
-        0 => c.send_sms(sms("CHANNEL_BIND_PHONE", &(String::from("137") + &digits)), opts),
-        1 => c.verify_update_phone_request(verify_dto(&(String::from("136") + &digits), "123456", None), opts),
-        2 => c.update_phone(token_dto(&(String::from("marker-") + &digits)), opts),
-        _ => c.unbind_phone(obj(&[("passCode", s(&digits))]), opts),
+        0 => c.send_sms(sms("CHANNEL_BIND_PHONE", &(String::from("137") + &digits)), opts, JsValue::UNDEFINED),
+        1 => c.verify_update_phone_request(verify_dto(&(String::from("136") + &digits), "123456", None), opts, JsValue::UNDEFINED),
+        2 => c.update_phone(token_dto(&(String::from("marker-") + &digits)), opts, JsValue::UNDEFINED),
+        _ => c.unbind_phone(obj(&[("passCode", s(&digits))]), opts, JsValue::UNDEFINED),
     }
 }
 
@@ -36,7 +36,7 @@ fn marker_of(request: &JsValue) -> Option<u32> {
 
 #[wasm_bindgen_test]
 async fn broken_servers_give_documented_codes_for_every_method() {
-    let c = AuthenticationClient::new(options(Some("token-for-faults"), &[("timeout", JsValue::from_f64(1500.0))])).unwrap();
+    let c = AuthenticationClient::new(options(Some("token-for-faults"), &[("timeout", JsValue::from_f64(1500.0))]), JsValue::UNDEFINED).unwrap();
     let raw = |status: f64, content_type: &str, body: &str| {
         obj(&[("status", JsValue::from_f64(status)), ("contentType", s(content_type)), ("body", s(body))])
     };
@@ -91,7 +91,7 @@ async fn broken_servers_give_documented_codes_for_every_method() {
     }
     dev("DELETE", "/__emulator/faults", None).await;
     // The client keeps working.
-    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await.unwrap();
+    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none(), JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(get_num(&ok, &["statusCode"]), Some(200.0));
     console_log!("broken servers: {count} faults x methods, each with its documented code; client still works");
 }
@@ -112,7 +112,7 @@ async fn load_round(c: &AuthenticationClient, tokens: &[String], round: u32, wit
     for i in 0..1000u32 {
         let marker = round * 1000 + i;
         let token = &tokens[(i % 3) as usize];
-        c.set_access_token(s(token)).unwrap();
+        c.set_access_token(s(token), JsValue::UNDEFINED).unwrap();
         expected.insert(marker, token.clone());
         let opts = if i % 4 == 3 {
             let controller = abort_controller();
@@ -208,7 +208,7 @@ async fn secrets_never_reach_messages_or_the_console() {
     let token = String::from("tok-") + SECRET_MARK + "-access";
     let update_token = String::from("upd-") + SECRET_MARK + "-update";
     let code = "987654";
-    let c = AuthenticationClient::new(options(Some(&token), &[("throwOnError", JsValue::TRUE)])).unwrap();
+    let c = AuthenticationClient::new(options(Some(&token), &[("throwOnError", JsValue::TRUE)]), JsValue::UNDEFINED).unwrap();
     let mut messages = Vec::new();
     let mut collect = |r: Result<JsValue, JsValue>| {
         if let Err(e) = r {
@@ -217,16 +217,16 @@ async fn secrets_never_reach_messages_or_the_console() {
         }
     };
     // Refused by the server (unknown token, wrong code), by the client, and by transport faults.
-    collect(call(c.update_phone(token_dto(&update_token), none())).await);
-    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none())).await);
-    collect(call(c.verify_update_phone_request(verify_dto("13900000000", code, Some(("13900000001", code))), none())).await);
-    collect(call(c.unbind_phone(obj(&[("passCode", s(&(String::from(code) + "x")))]), none())).await);
-    collect(call(c.update_phone(token_dto(&(update_token.clone() + "\n")), none())).await);
+    collect(call(c.update_phone(token_dto(&update_token), none(), JsValue::UNDEFINED)).await);
+    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none(), JsValue::UNDEFINED)).await);
+    collect(call(c.verify_update_phone_request(verify_dto("13900000000", code, Some(("13900000001", code))), none(), JsValue::UNDEFINED)).await);
+    collect(call(c.unbind_phone(obj(&[("passCode", s(&(String::from(code) + "x")))]), none(), JsValue::UNDEFINED)).await);
+    collect(call(c.update_phone(token_dto(&(update_token.clone() + "\n")), none(), JsValue::UNDEFINED)).await);
     fault(obj(&[("status", JsValue::from_f64(500.0)), ("body", s("oops"))])).await;
-    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none())).await);
-    collect(AuthenticationClient::new(options(Some(&(token.clone() + " ")), &[])).map(|_| JsValue::NULL));
-    collect(AuthenticationClient::new(options(None, &[("appSecret", s(SECRET_MARK))])).map(|_| JsValue::NULL));
-    collect(c.set_access_token(s(&(token.clone() + "\u{7}"))).map(|_| JsValue::NULL));
+    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none(), JsValue::UNDEFINED)).await);
+    collect(AuthenticationClient::new(options(Some(&(token.clone() + " ")), &[]), JsValue::UNDEFINED).map(|_| JsValue::NULL));
+    collect(AuthenticationClient::new(options(None, &[("appSecret", s(SECRET_MARK))]), JsValue::UNDEFINED).map(|_| JsValue::NULL));
+    collect(c.set_access_token(s(&(token.clone() + "\u{7}")), JsValue::UNDEFINED).map(|_| JsValue::NULL));
 
     for (m, f) in &originals {
         js_sys::Reflect::set(&console, &s(m), f).unwrap();

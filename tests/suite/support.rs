@@ -158,7 +158,7 @@ pub fn options(token: Option<&str>, extra: &[(&str, JsValue)]) -> JsValue {
 }
 
 pub fn client(token: Option<&str>) -> AuthenticationClient {
-    AuthenticationClient::new(options(token, &[])).unwrap_or_else(|_| panic!("client"))
+    AuthenticationClient::new(options(token, &[]), JsValue::UNDEFINED).unwrap_or_else(|_| panic!("client"))
 }
 
 pub async fn call(p: Promise) -> Result<JsValue, JsValue> {
