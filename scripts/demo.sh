@@ -2,6 +2,8 @@
 # The README's first command: builds the package, starts the local GenAuth emulator and
 # serves the demo page (www-demo/ and pkg/) from another origin on 127.0.0.1.
 # Ports: GENAUTH_API_PORT (default 8787) and GENAUTH_DEMO_PORT (default 8080).
+# GENAUTH_APP_HOST: the origin(s) of real GenAuth apps the page may call, space-separated
+# (the page's Content-Security-Policy lists only these and the emulator).
 # Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +31,10 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 # Start it: the API on one port, the page on another (so CORS and the CSP are real).
+app_hosts=()
+for host in ${GENAUTH_APP_HOST:-}; do app_hosts+=(--app-host "$host"); done
 target/debug/genauth-emulator --port "$api_port" --demo-port "$demo_port" \
-  --demo-dir www-demo --pkg-dir pkg >"$out" &
+  --demo-dir www-demo --pkg-dir pkg "${app_hosts[@]}" >"$out" &
 emulator_pid=$!
 
 # Wait for its two "listening" lines (it exits at once if a port is taken).

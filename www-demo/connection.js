@@ -103,6 +103,10 @@ export function setupConnection({ config, emulator, onSignedIn }) {
       appId: $("app-id").value.trim(),
       accessToken: token,
     });
+    if (!allowedByPolicy($("app-host").value.trim())) {
+      client.free();
+      return false;
+    }
     const phone = $("real-phone").value.trim();
     const countryCode = $("real-cc").value.trim();
     if (phone) {
@@ -123,6 +127,18 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     });
     sessionChanged();
     return true;
+  }
+
+  // The page's CSP names the emulator and the hosts the demo was started with; any other
+  // host would fail as an opaque network error, so say why before trying.
+  function allowedByPolicy(host) {
+    if (!config) return true;
+    const allowed = [config.emulatorUrl, ...(config.appHosts || [])];
+    const origin = new URL(host.includes("://") ? host : `https://${host}`).origin;
+    if (allowed.includes(origin)) return true;
+    fieldError("app-host", `This demo's Content-Security-Policy only allows ${allowed.join(" and ")}. `
+      + `Restart it with GENAUTH_APP_HOST=${origin} scripts/demo.sh to call ${origin}.`);
+    return false;
   }
 
   $("sign-out").addEventListener("click", () => {

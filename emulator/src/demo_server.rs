@@ -29,6 +29,9 @@ pub struct DemoConfig {
     pub emulator_url: String,
     /// The app id the page should send, in `/config.json`.
     pub app_id: String,
+    /// Origins of real GenAuth apps the page may call (`--app-host`), in the CSP and
+    /// `/config.json`; the page refuses any other host with a message saying so.
+    pub app_hosts: Vec<String>,
 }
 
 struct Demo {
@@ -39,15 +42,39 @@ struct Demo {
 }
 
 /// The policy sent with every HTML page. Only this origin's files run, wasm may be
-/// compiled (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), no inline script or style.
-/// `connect-src` allows the emulator and, in "your GenAuth app" mode, any https
-/// host: the appHost is typed in by the person, so it cannot be listed in advance.
-pub fn content_security_policy(emulator_origin: &str) -> String {
+/// compiled (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), no inline script or style, and
+/// `connect-src` names exactly the API hosts: the emulator and each `--app-host`.
+pub fn content_security_policy(emulator_origin: &str, app_hosts: &[String]) -> String {
+    let mut connect = format!("'self' {emulator_origin}");
+    for host in app_hosts {
+        connect.push(' ');
+        connect.push_str(host);
+    }
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-         connect-src 'self' {emulator_origin} https:; style-src 'self'; \
+         connect-src {connect}; style-src 'self'; \
          img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
+}
+
+/// `https://host[:port]` (or `http://` for loopback testing) with nothing after it: the
+/// only shape that is safe to put in a CSP source list and to compare with an origin.
+pub fn parse_origin(value: &str) -> Result<String, String> {
+    let value = value.trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("--app-host {value:?}: must start with https://"))?;
+    let ok = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !ok {
+        return Err(format!(
+            "--app-host {value:?}: must be an origin such as https://your-app.genauth.ai (no path)"
+        ));
+    }
+    Ok(value.to_ascii_lowercase())
 }
 
 /// The MIME type by extension; unknown ones are served as bytes (with `nosniff`).
@@ -78,9 +105,10 @@ pub fn demo_app(config: DemoConfig) -> Router {
     let config_json = serde_json::json!({
         "emulatorUrl": emulator_url,
         "appId": config.app_id,
+        "appHosts": config.app_hosts,
     })
     .to_string();
-    let csp = HeaderValue::from_str(&content_security_policy(&emulator_url))
+    let csp = HeaderValue::from_str(&content_security_policy(&emulator_url, &config.app_hosts))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     let demo = Arc::new(Demo {
         site_dir: config.site_dir,

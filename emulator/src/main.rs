@@ -1,4 +1,4 @@
-//! `genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N]]`:
+//! `genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N] [--app-host ORIGIN]...]`:
 //! binds 127.0.0.1 only and prints one "listening" line once the port is known (and a
 //! "demo on" line for the demo page's server), so scripts can wait for them.
 
@@ -6,16 +6,18 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::exit;
 
+use genauth_emulator::demo_server::parse_origin;
 use genauth_emulator::{
     serve, serve_demo, Config, DemoConfig, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT,
 };
 
-const USAGE: &str = "usage: genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N]]\n  \
+const USAGE: &str = "usage: genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N] [--app-host ORIGIN]...]\n  \
 --port N        port on 127.0.0.1 (default 8787; 0 picks a free port)\n  \
 --app-id ID     the x-authing-app-id to accept (default emulator-app)\n  \
 --demo-dir DIR  also serve the demo page DIR at / on a second port\n  \
 --pkg-dir DIR   the built package, served at /pkg/ (default pkg)\n  \
---demo-port N   the demo page's port on 127.0.0.1 (default 8080; 0 picks a free port)";
+--demo-port N   the demo page's port on 127.0.0.1 (default 8080; 0 picks a free port)\n  \
+--app-host O    a real GenAuth app origin the demo page may call (its CSP lists only these and the emulator)";
 
 struct Args {
     port: u16,
@@ -23,6 +25,7 @@ struct Args {
     demo_dir: Option<PathBuf>,
     pkg_dir: Option<PathBuf>,
     demo_port: Option<u16>,
+    app_hosts: Vec<String>,
 }
 
 fn parse_port(v: &str) -> Result<u16, String> {
@@ -36,6 +39,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         demo_dir: None,
         pkg_dir: None,
         demo_port: None,
+        app_hosts: Vec::new(),
     };
     while let Some(arg) = args.next() {
         // Both `--port 8787` and `--port=8787`.
@@ -60,6 +64,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--demo-dir" => a.demo_dir = Some(PathBuf::from(value()?)),
             "--pkg-dir" => a.pkg_dir = Some(PathBuf::from(value()?)),
             "--demo-port" => a.demo_port = Some(parse_port(&value()?)?),
+            "--app-host" => a.app_hosts.push(parse_origin(&value()?)?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 exit(0);
@@ -67,8 +72,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if a.demo_dir.is_none() && (a.pkg_dir.is_some() || a.demo_port.is_some()) {
-        return Err("--pkg-dir and --demo-port need --demo-dir".into());
+    if a.demo_dir.is_none() && (a.pkg_dir.is_some() || a.demo_port.is_some() || !a.app_hosts.is_empty()) {
+        return Err("--pkg-dir, --demo-port and --app-host need --demo-dir".into());
     }
     if let Some(dir) = &a.demo_dir {
         if !dir.join("index.html").is_file() {
@@ -110,6 +115,7 @@ async fn main() {
                 pkg_dir: args.pkg_dir.unwrap_or_else(|| PathBuf::from("pkg")),
                 emulator_url: emulator_url.clone(),
                 app_id: args.app_id.clone(),
+                app_hosts: args.app_hosts,
             };
             Some((demo_listener, demo_port, config))
         }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use common::{build, exchange, parse, End, Resp};
-use genauth_emulator::demo_server::{content_security_policy, safe_relative};
+use genauth_emulator::demo_server::{content_security_policy, parse_origin, safe_relative};
 use genauth_emulator::{serve_demo, DemoConfig};
 use tokio::net::TcpListener;
 
@@ -70,6 +70,7 @@ async fn start(dir: &Path) -> u16 {
             pkg_dir: dir.join("pkg"),
             emulator_url: EMULATOR.into(),
             app_id: "demo-app".into(),
+            app_hosts: vec!["https://app.example".into()],
         },
     ));
     port
@@ -166,9 +167,9 @@ async fn html_carries_the_content_security_policy() {
     let t = tree();
     let port = start(&t.0).await;
     let expected = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-        connect-src 'self' http://127.0.0.1:8787 https:; style-src 'self'; img-src 'self' data:; \
+        connect-src 'self' http://127.0.0.1:8787 https://app.example; style-src 'self'; img-src 'self' data:; \
         object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-    assert_eq!(content_security_policy(EMULATOR), expected);
+    assert_eq!(content_security_policy(EMULATOR, &["https://app.example".into()]), expected);
     for path in ["/", "/index.html", "/sub/", "/sub/page.htm"] {
         let res = get(port, "GET", path).await;
         assert_eq!(
@@ -193,7 +194,7 @@ async fn config_json_names_the_emulator() {
     assert_eq!(res.header("content-type"), Some("application/json"));
     assert_eq!(
         res.json(),
-        serde_json::json!({ "emulatorUrl": EMULATOR, "appId": "demo-app" })
+        serde_json::json!({ "emulatorUrl": EMULATOR, "appId": "demo-app", "appHosts": ["https://app.example"] })
     );
 }
 
@@ -272,6 +273,7 @@ fn the_binary_prints_both_urls_and_serves_the_demo() {
         .arg(t.0.join("site"))
         .arg("--pkg-dir")
         .arg(t.0.join("pkg"))
+        .args(["--app-host", "https://Your-App.genauth.ai/"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -306,11 +308,12 @@ fn the_binary_prints_both_urls_and_serves_the_demo() {
     assert_eq!(index.status, 200);
     let csp = index.header("content-security-policy").expect("csp");
     assert!(
-        csp.contains(&format!("connect-src 'self' {api} https:")),
+        csp.contains(&format!("connect-src 'self' {api} https://your-app.genauth.ai;")),
         "{csp}"
     );
     assert_eq!(config.json()["emulatorUrl"], api.as_str());
     assert_eq!(config.json()["appId"], "emulator-app");
+    assert_eq!(config.json()["appHosts"], serde_json::json!(["https://your-app.genauth.ai"]));
 }
 
 #[test]
@@ -338,5 +341,14 @@ fn demo_options_are_checked() {
             "{args:?}"
         );
         assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn app_hosts_must_be_plain_origins() {
+    assert_eq!(parse_origin("https://My-App.genauth.ai/").unwrap(), "https://my-app.genauth.ai");
+    assert_eq!(parse_origin("http://127.0.0.1:9000").unwrap(), "http://127.0.0.1:9000");
+    for bad in ["my-app.genauth.ai", "https://", "https://a.b/path", "https://a.b; script-src *", "ftp://a.b", "https://a b"] {
+        assert!(parse_origin(bad).is_err(), "{bad}");
     }
 }

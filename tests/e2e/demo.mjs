@@ -98,6 +98,7 @@ function startEmulator() {
   emulator = spawn(EMULATOR_BIN, [
     "--port", "0", "--demo-port", "0",
     "--demo-dir", path.join(ROOT, "www-demo"), "--pkg-dir", path.join(ROOT, "pkg"),
+    "--app-host", REAL_APP,
   ], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   emulator.stderr.setEncoding("utf8");
   emulator.stderr.on("data", (d) => { emulatorLog += d; });
@@ -123,6 +124,8 @@ function stopEmulator() {
 }
 
 let API = "";
+/** A real GenAuth app origin the demo server is told about (`--app-host`): in its CSP. */
+const REAL_APP = "https://your-app.genauth.ai";
 let DEMO = "";
 
 async function dev(method, p, body) {
@@ -266,7 +269,7 @@ const flows = [];
 const flow = (name, fn) => flows.push({ name, fn });
 
 flow("demo server: MIME types, CSP header, /config.json, path traversal refused", async () => {
-  const expectedCsp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${API} https:; `
+  const expectedCsp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${API} ${REAL_APP}; `
     + "style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
   const index = await fetch(DEMO);
   eq(index.status, 200, "GET /");
@@ -288,7 +291,7 @@ flow("demo server: MIME types, CSP header, /config.json, path traversal refused"
     await res.arrayBuffer();
   }
   const config = await (await fetch(`${DEMO}config.json`)).json();
-  eq(JSON.stringify(config), JSON.stringify({ appId: "emulator-app", emulatorUrl: API }), "/config.json");
+  eq(JSON.stringify(config), JSON.stringify({ appHosts: [REAL_APP], appId: "emulator-app", emulatorUrl: API }), "/config.json");
   for (const p of ["/../Cargo.toml", "/pkg/../Cargo.toml", "/%2e%2e/Cargo.toml", "/pkg/%2e%2e/%2e%2e/Cargo.toml",
     "/pkg/..%2f..%2fCargo.toml", "/.git/config", "/%2fetc%2fpasswd"]) {
     const res = await rawGet(DEMO, p);
@@ -571,6 +574,13 @@ flow("real GenAuth app mode: keyboard switch, field errors, connect (no app secr
   await page.keyboard.press("Enter");
   await until("the appHost error", async () => (await text(page, "#app-host-error")).includes("https://"));
   await shot(page, "real-app-error");
+  // A well-formed host the page's CSP does not list: refused with the reason, no request.
+  await page.fill("#app-host", "https://not-listed.genauth.ai");
+  await page.keyboard.press("Enter");
+  await until("the CSP error", async () => (await text(page, "#app-host-error")).includes("GENAUTH_APP_HOST=https://not-listed.genauth.ai"));
+  assert((await text(page, "#app-host-error")).includes(REAL_APP), "names the allowed host");
+  assert(await page.locator("#signed-in").isHidden(), "not connected");
+  await narrowCheck(page, "real-app-csp-error");
   // Any loopback http host is allowed: the emulator stands in for a real app here.
   const user = await dev("POST", "users", { phone: freshNumber(), email: "real@example.com" });
   await page.fill("#app-host", API);
