@@ -99,6 +99,22 @@ impl<'a> JsObject<'a> {
         self.typed(name, JsValue::as_bool, "must be a boolean")
     }
 
+    /// A required string that passes `check` (given the field's full path).
+    pub fn checked(&self, name: &str, check: fn(&str, &str) -> Result<()>) -> Result<String> {
+        let value = self.string(name)?;
+        check(&self.field(name), &value)?;
+        Ok(value)
+    }
+
+    /// An optional string that, when present, passes `check`.
+    pub fn opt_checked(&self, name: &str, check: fn(&str, &str) -> Result<()>) -> Result<Option<String>> {
+        let value = self.opt_string(name)?;
+        if let Some(v) = &value {
+            check(&self.field(name), v)?;
+        }
+        Ok(value)
+    }
+
     fn typed<T>(&self, name: &str, cast: fn(&JsValue) -> Option<T>, wrong: &str) -> Result<Option<T>> {
         match self.get(name)? {
             None => Ok(None),

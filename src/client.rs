@@ -174,13 +174,15 @@ impl AuthenticationClient {
         validate::channel("channel", &channel)?;
         let phone = string("phoneNumber", &phone_number)?;
         validate::phone_number("phoneNumber", &phone)?;
-        let phone_country_code = match phone_country_code.map(JsValue::from) {
-            Some(c) if !c.is_undefined() && !c.is_null() => Some(string("phoneCountryCode", &c)?),
-            _ => None,
+        // The glue passes `undefined` and `null` as `None`.
+        let phone_country_code = match phone_country_code {
+            Some(c) => {
+                let c = string("phoneCountryCode", &c)?;
+                validate::country_code("phoneCountryCode", &c)?;
+                Some(c)
+            }
+            None => None,
         };
-        if let Some(c) = &phone_country_code {
-            validate::country_code("phoneCountryCode", c)?;
-        }
         let key = sms_key(&channel, &phone, phone_country_code.as_deref());
         Ok(self.inner.ledger.borrow().sms_cooldown_remaining(key, Date::now()))
     }

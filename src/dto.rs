@@ -84,29 +84,13 @@ impl fmt::Debug for UnbindPhoneDto {
     }
 }
 
-/// A checked optional country code.
-fn country_code(o: &JsObject, name: &str) -> Result<Option<String>> {
-    let value = o.opt_string(name)?;
-    if let Some(c) = &value {
-        validate::country_code(&o.field(name), c)?;
-    }
-    Ok(value)
-}
-
-/// A checked required string, `check` given the field's full path.
-fn checked(o: &JsObject, name: &str, check: fn(&str, &str) -> Result<()>) -> Result<String> {
-    let value = o.string(name)?;
-    check(&o.field(name), &value)?;
-    Ok(value)
-}
-
 impl SendSmsDto {
     pub fn from_js(value: &JsValue) -> Result<Self> {
         let o = JsObject::open(value, "dto", "", &["channel", "phoneNumber", "phoneCountryCode"])?;
         Ok(SendSmsDto {
-            channel: checked(&o, "channel", validate::channel)?,
-            phone_number: checked(&o, "phoneNumber", validate::phone_number)?,
-            phone_country_code: country_code(&o, "phoneCountryCode")?,
+            channel: o.checked("channel", validate::channel)?,
+            phone_number: o.checked("phoneNumber", validate::phone_number)?,
+            phone_country_code: o.opt_checked("phoneCountryCode", validate::country_code)?,
         })
     }
 }
@@ -140,12 +124,12 @@ impl UpdatePhoneByPhonePassCodeDto {
         const PATH: &str = "phonePassCodePayload";
         let o = JsObject::open(value, PATH, PATH, &Self::KEYS)?;
         let dto = UpdatePhoneByPhonePassCodeDto {
-            new_phone_number: checked(&o, "newPhoneNumber", validate::phone_number)?,
-            new_phone_pass_code: checked(&o, "newPhonePassCode", validate::pass_code)?,
-            new_phone_country_code: country_code(&o, "newPhoneCountryCode")?,
+            new_phone_number: o.checked("newPhoneNumber", validate::phone_number)?,
+            new_phone_pass_code: o.checked("newPhonePassCode", validate::pass_code)?,
+            new_phone_country_code: o.opt_checked("newPhoneCountryCode", validate::country_code)?,
             old_phone_number: o.opt_string("oldPhoneNumber")?,
             old_phone_pass_code: o.opt_string("oldPhonePassCode")?,
-            old_phone_country_code: country_code(&o, "oldPhoneCountryCode")?,
+            old_phone_country_code: o.opt_checked("oldPhoneCountryCode", validate::country_code)?,
         };
         // The old number and its code prove the same thing: one without the other is a bug.
         match (&dto.old_phone_number, &dto.old_phone_pass_code) {
@@ -167,14 +151,14 @@ impl UpdatePhoneByPhonePassCodeDto {
 impl UpdatePhoneDto {
     pub fn from_js(value: &JsValue) -> Result<Self> {
         let o = JsObject::open(value, "dto", "", &["updatePhoneToken"])?;
-        Ok(UpdatePhoneDto { update_phone_token: checked(&o, "updatePhoneToken", validate::token)? })
+        Ok(UpdatePhoneDto { update_phone_token: o.checked("updatePhoneToken", validate::token)? })
     }
 }
 
 impl UnbindPhoneDto {
     pub fn from_js(value: &JsValue) -> Result<Self> {
         let o = JsObject::open(value, "dto", "", &["passCode"])?;
-        Ok(UnbindPhoneDto { pass_code: checked(&o, "passCode", validate::pass_code)? })
+        Ok(UnbindPhoneDto { pass_code: o.checked("passCode", validate::pass_code)? })
     }
 }
 

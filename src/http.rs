@@ -5,7 +5,7 @@
 
 use crate::args::{is_plain_object, own};
 use crate::error::{decimal, ErrorCode, GenAuthError, Result};
-use js_sys::{Function, Object, Promise, Reflect, JSON};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -17,6 +17,11 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    /// `JSON.parse` of the body as the JS string it already is: copying it into wasm memory
+    /// and back (js_sys's `JSON::parse(&str)`) cost a copy each way and grew the memory to
+    /// the largest body ever received.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsValue) -> core::result::Result<JsValue, JsValue>;
 
     type AbortController;
     #[wasm_bindgen(constructor)]
@@ -131,7 +136,7 @@ pub async fn post(req: Request) -> Result<JsValue> {
         Err(_) => return Err(abort.reason()),
     };
     drop(abort);
-    let parsed = text.as_string().and_then(|t| JSON::parse(&t).ok()).filter(is_envelope);
+    let parsed = parse_json(&text).ok().filter(is_envelope);
 
     if !(200.0..300.0).contains(&status) {
         return Err(http_status_error(status, parsed.as_ref(), &response));

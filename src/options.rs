@@ -37,22 +37,15 @@ impl ClientOptions {
                 "is refused: these endpoints never need it, and an app secret must never be shipped to a browser",
             ));
         }
-        let app_id = o.string("appId")?;
-        validate::app_id("appId", &app_id)?;
+        let app_id = o.checked("appId", validate::app_id)?;
         let allow_insecure = o.opt_bool("allowInsecureHttp")?.unwrap_or(false);
         let base_url = normalise_app_host("appHost", &o.string("appHost")?, allow_insecure)?;
-        let access_token = o.opt_string("accessToken")?;
-        if let Some(t) = &access_token {
-            validate::token("accessToken", t)?;
-        }
+        let access_token = o.opt_checked("accessToken", validate::token)?;
         let timeout_ms = match o.opt_f64("timeout")? {
             Some(t) => validate::timeout_ms("timeout", t).map(|_| t)?,
             None => DEFAULT_TIMEOUT_MS,
         };
-        let lang = o.opt_string("lang")?;
-        if let Some(l) = &lang {
-            validate::lang("lang", l)?;
-        }
+        let lang = o.opt_checked("lang", validate::lang)?;
         let throw_on_error = o.opt_bool("throwOnError")?.unwrap_or(false);
         Ok(ClientOptions { app_id, base_url, access_token, timeout_ms, lang, throw_on_error })
     }
