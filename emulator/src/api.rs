@@ -87,21 +87,15 @@ pub fn dispatch(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>) 
     let fields = parse_object(&parts.headers, body)?;
     let mut st = shared.lock();
     let headers = &parts.headers;
-    match endpoint {
-        Endpoint::SendSms => send_sms(&mut st, fields),
-        Endpoint::VerifyUpdatePhone => {
-            let user_id = authenticate(headers, &st)?;
-            verify_update_phone(&mut st, &user_id, fields)
-        }
-        Endpoint::UpdatePhone => {
-            let user_id = authenticate(headers, &st)?;
-            update_phone(&mut st, &user_id, fields)
-        }
-        Endpoint::UnbindPhone => {
-            let user_id = authenticate(headers, &st)?;
-            unbind_phone(&mut st, &user_id, fields)
-        }
-    }
+    let signed_in_handler = match endpoint {
+        // The one endpoint that needs no token.
+        Endpoint::SendSms => return send_sms(&mut st, fields),
+        Endpoint::VerifyUpdatePhone => verify_update_phone,
+        Endpoint::UpdatePhone => update_phone,
+        Endpoint::UnbindPhone => unbind_phone,
+    };
+    let user_id = authenticate(headers, &st)?;
+    signed_in_handler(&mut st, &user_id, fields)
 }
 
 #[derive(Deserialize)]
@@ -206,18 +200,20 @@ fn verify_update_phone(st: &mut State, user_id: &str, fields: Map<String, Value>
             .map_err(|e| code_error(e, Which::Old))?;
     }
 
+    // Computed before the codes are consumed, so nothing is half done if it cannot be.
+    let lifetime = st.settings.update_phone_token_lifetime_secs;
+    let expires = Instant::now() + Duration::from_secs(lifetime);
     st.consume_code(CHANNEL_BIND_PHONE, &new);
     if let Some((old_phone, _)) = &old {
         st.consume_code(CHANNEL_UNBIND_PHONE, old_phone);
     }
-    let lifetime = st.settings.update_phone_token_lifetime_secs;
     let token = random_hex(32);
     st.update_tokens.insert(
         token.clone(),
         UpdateToken {
             user_id: user_id.to_string(),
             phone: new,
-            expires: Instant::now() + Duration::from_secs(lifetime),
+            expires,
             used: false,
         },
     );

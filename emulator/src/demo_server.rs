@@ -161,10 +161,10 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
             head,
         );
     }
-    let (root, rest) = match path.strip_prefix("/pkg/") {
-        Some(rest) => (&demo.pkg_dir, rest),
+    let (root, prefix, rest) = match path.strip_prefix("/pkg/") {
+        Some(rest) => (&demo.pkg_dir, "/pkg/", rest),
         None if path == "/pkg" => return redirect("/pkg/"),
-        None => (&demo.site_dir, path.trim_start_matches('/')),
+        None => (&demo.site_dir, "/", path.trim_start_matches('/')),
     };
     let Some(relative) = safe_relative(rest) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
@@ -178,7 +178,9 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
             let csp = mime.starts_with("text/html").then(|| demo.csp.clone());
             file_response(bytes, mime, csp, head)
         }
-        Ok(Found::Directory) => redirect(&format!("{path}/")),
+        // Rebuilt from the cleaned path: "//assets" must not become "//assets/", which a
+        // browser reads as another host.
+        Ok(Found::Directory) => redirect(&format!("{prefix}{rest}/")),
         Ok(Found::Nothing) | Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
@@ -244,8 +246,12 @@ fn percent_decode(s: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            // from_str_radix alone would also take a sign: "%+5" is not an escape.
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);

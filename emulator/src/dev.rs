@@ -209,8 +209,27 @@ struct SettingsPatch {
     update_phone_token_lifetime_secs: Option<u64>,
 }
 
+/// Longest duration a setting may hold: a year is far beyond any test, and keeps
+/// `Instant::now() + secs` from overflowing (which panicked the request's task).
+const MAX_SETTING_SECS: u64 = 365 * 24 * 3600;
+
 async fn put_settings(State(shared): State<Arc<Shared>>, body: Body) -> DevResult {
     let patch: SettingsPatch = read_json(body).await?;
+    let durations = [
+        patch.sms_cooldown_secs,
+        patch.sms_code_lifetime_secs,
+        patch.update_phone_token_lifetime_secs,
+    ];
+    if durations
+        .into_iter()
+        .flatten()
+        .any(|secs| secs > MAX_SETTING_SECS)
+    {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("durations must be at most {MAX_SETTING_SECS} seconds"),
+        ));
+    }
     let mut st = shared.lock();
     let s: &mut Settings = &mut st.settings;
     if let Some(v) = patch.verify_old_phone {

@@ -206,13 +206,18 @@ struct Envelope {
     data: Option<Value>,
 }
 
-/// `statusCode: 200`; `data` only for endpoints that document one.
-pub fn success(data: Option<Value>, lang: Lang) -> Response {
-    let message = if lang == Lang::Zh {
+/// The message of every successful answer.
+pub fn success_message(lang: Lang) -> &'static str {
+    if lang == Lang::Zh {
         "操作成功"
     } else {
         "Operation successful"
-    };
+    }
+}
+
+/// `statusCode: 200`; `data` only for endpoints that document one.
+pub fn success(data: Option<Value>, lang: Lang) -> Response {
+    let message = success_message(lang);
     json_response(
         StatusCode::OK,
         &Envelope {

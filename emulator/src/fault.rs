@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::connections::Kind;
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Fault {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,8 +71,13 @@ impl Fault {
             HeaderValue::from_str(ct).map_err(|_| "contentType is not a valid header value")?;
         }
         for (name, value) in self.headers.iter().flatten() {
-            HeaderName::from_bytes(name.as_bytes())
+            let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("invalid header name {name:?}"))?;
+            // hyper frames the body itself: a contrary length panicked it (debug builds)
+            // or sent a broken answer; `bodyBytes`, `drop` and `hang` cover those cases.
+            if header == header::CONTENT_LENGTH || header == header::TRANSFER_ENCODING {
+                return Err(format!("header {name:?} is set by the server itself"));
+            }
             HeaderValue::from_str(value)
                 .map_err(|_| format!("invalid value for header {name:?}"))?;
         }

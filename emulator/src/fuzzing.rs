@@ -108,11 +108,7 @@ impl Harness {
             Ok(data) => Answer {
                 status_code: 200,
                 api_code: None,
-                message: if lang == Lang::Zh {
-                    "操作成功".into()
-                } else {
-                    "Operation successful".into()
-                },
+                message: crate::envelope::success_message(lang).into(),
                 data,
             },
             Err(e) => Answer {

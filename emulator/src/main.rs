@@ -72,7 +72,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if a.demo_dir.is_none() && (a.pkg_dir.is_some() || a.demo_port.is_some() || !a.app_hosts.is_empty()) {
+    if a.demo_dir.is_none()
+        && (a.pkg_dir.is_some() || a.demo_port.is_some() || !a.app_hosts.is_empty())
+    {
         return Err("--pkg-dir, --demo-port and --app-host need --demo-dir".into());
     }
     if let Some(dir) = &a.demo_dir {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::connections::ConnectionRecord;
 use crate::fault::Fault;
@@ -36,7 +36,7 @@ pub const CHANNEL_UNBIND_PHONE: &str = "CHANNEL_UNBIND_PHONE";
 pub const DEFAULT_COUNTRY_CODE: &str = "+86";
 
 /// User-pool settings the tests can flip through `/__emulator/settings`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub verify_old_phone: bool,

@@ -20,11 +20,7 @@ async fn fault(emu: &Emu, f: Value) {
 }
 
 async fn connections(emu: &Emu) -> Vec<Value> {
-    emu.dev("GET", "/__emulator/connections", None)
-        .await
-        .as_array()
-        .expect("a list")
-        .clone()
+    emu.dev_list("/__emulator/connections").await
 }
 
 /// Polls until entry `i` says the client closed; returns it and how long that took.

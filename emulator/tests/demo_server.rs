@@ -169,7 +169,10 @@ async fn html_carries_the_content_security_policy() {
     let expected = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
         connect-src 'self' http://127.0.0.1:8787 https://app.example; style-src 'self'; img-src 'self' data:; \
         object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-    assert_eq!(content_security_policy(EMULATOR, &["https://app.example".into()]), expected);
+    assert_eq!(
+        content_security_policy(EMULATOR, &["https://app.example".into()]),
+        expected
+    );
     for path in ["/", "/index.html", "/sub/", "/sub/page.htm"] {
         let res = get(port, "GET", path).await;
         assert_eq!(
@@ -239,6 +242,7 @@ async fn path_traversal_is_refused() {
     assert_eq!(safe_relative(""), Some(PathBuf::new()));
     assert_eq!(safe_relative("a/../b"), None);
     assert_eq!(safe_relative("a%2Fb"), None);
+    assert_eq!(safe_relative("a%+5"), None, "a sign is not a hex digit");
 }
 
 #[tokio::test]
@@ -248,7 +252,7 @@ async fn only_get_and_head_and_directories_redirect() {
     let post = get(port, "POST", "/index.html").await;
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
-    for (path, location) in [("/sub", "/sub/"), ("/pkg", "/pkg/")] {
+    for (path, location) in [("/sub", "/sub/"), ("/pkg", "/pkg/"), ("//sub", "/sub/")] {
         let res = get(port, "GET", path).await;
         assert_eq!(res.status, 308, "{path}");
         assert_eq!(res.header("location"), Some(location), "{path}");
@@ -308,12 +312,17 @@ fn the_binary_prints_both_urls_and_serves_the_demo() {
     assert_eq!(index.status, 200);
     let csp = index.header("content-security-policy").expect("csp");
     assert!(
-        csp.contains(&format!("connect-src 'self' {api} https://your-app.genauth.ai;")),
+        csp.contains(&format!(
+            "connect-src 'self' {api} https://your-app.genauth.ai;"
+        )),
         "{csp}"
     );
     assert_eq!(config.json()["emulatorUrl"], api.as_str());
     assert_eq!(config.json()["appId"], "emulator-app");
-    assert_eq!(config.json()["appHosts"], serde_json::json!(["https://your-app.genauth.ai"]));
+    assert_eq!(
+        config.json()["appHosts"],
+        serde_json::json!(["https://your-app.genauth.ai"])
+    );
 }
 
 #[test]
@@ -346,9 +355,22 @@ fn demo_options_are_checked() {
 
 #[test]
 fn app_hosts_must_be_plain_origins() {
-    assert_eq!(parse_origin("https://My-App.genauth.ai/").unwrap(), "https://my-app.genauth.ai");
-    assert_eq!(parse_origin("http://127.0.0.1:9000").unwrap(), "http://127.0.0.1:9000");
-    for bad in ["my-app.genauth.ai", "https://", "https://a.b/path", "https://a.b; script-src *", "ftp://a.b", "https://a b"] {
+    assert_eq!(
+        parse_origin("https://My-App.genauth.ai/").unwrap(),
+        "https://my-app.genauth.ai"
+    );
+    assert_eq!(
+        parse_origin("http://127.0.0.1:9000").unwrap(),
+        "http://127.0.0.1:9000"
+    );
+    for bad in [
+        "my-app.genauth.ai",
+        "https://",
+        "https://a.b/path",
+        "https://a.b; script-src *",
+        "ftp://a.b",
+        "https://a b",
+    ] {
         assert!(parse_origin(bad).is_err(), "{bad}");
     }
 }

@@ -96,6 +96,9 @@ async fn settings_partial_update_and_validation() {
     assert_eq!(s["smsCooldownSecs"], 60);
     for bad in [
         r#"{"smsCooldownSecs":-1}"#,
+        // Past a year: `now + lifetime` used to overflow and panic at the next verify.
+        r#"{"updatePhoneTokenLifetimeSecs":18446744073709551615}"#,
+        r#"{"smsCodeLifetimeSecs":31536001}"#,
         r#"{"verifyOldPhone":"yes"}"#,
         r#"{"other":1}"#,
         "[]",

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{assert_fail, assert_ok, start};
+use common::{assert_fail, assert_ok, start, update_token};
 use serde_json::json;
 
 const BIND: &str = "CHANNEL_BIND_PHONE";
@@ -20,12 +20,7 @@ async fn change_number_without_old_phone_check() {
     assert_eq!(code.len(), 6);
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
 
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
+    let v = emu.verify_new(&token, NEW, &code).await;
     assert_ok(&v);
     let update_token = v["data"]["updatePhoneToken"]
         .as_str()
@@ -36,12 +31,7 @@ async fn change_number_without_old_phone_check() {
     assert_eq!(v["data"]["tokenExpiresIn"], 60);
 
     // The code is single use.
-    let again = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
+    let again = emu.verify_new(&token, NEW, &code).await;
     assert_fail(&again, 400, 2001);
 
     let v = emu.update(&token, &update_token).await;
@@ -67,12 +57,7 @@ async fn change_number_with_old_phone_check() {
     let old_code = emu.send_code(UNBIND, OLD).await;
 
     // Old fields are required now.
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": new_code }),
-        )
-        .await;
+    let v = emu.verify_new(&token, NEW, &new_code).await;
     assert_fail(&v, 400, 9003);
     // The old number must be the current one.
     let v = emu
@@ -108,10 +93,7 @@ async fn change_number_with_old_phone_check() {
             "oldPhoneNumber": OLD, "oldPhonePassCode": old_code, "oldPhoneCountryCode": "+86" }))
         .await;
     assert_ok(&v);
-    assert_ok(
-        &emu.update(&token, v["data"]["updatePhoneToken"].as_str().unwrap())
-            .await,
-    );
+    assert_ok(&emu.update(&token, &update_token(&v)).await);
     assert_eq!(emu.get_user(&id).await["phone"], NEW);
 }
 
@@ -121,23 +103,22 @@ async fn wrong_missing_replaced_and_expired_codes() {
     let (_, token) = emu.user(Some(OLD), None).await;
     emu.settings(json!({ "smsCooldownSecs": 0, "smsCodeLifetimeSecs": 1 }))
         .await;
-    let payload = |code: &str| json!({ "newPhoneNumber": NEW, "newPhonePassCode": code });
 
     // Nothing sent yet.
-    assert_fail(&emu.verify(&token, payload("123456")).await, 400, 2001);
+    assert_fail(&emu.verify_new(&token, NEW, "123456").await, 400, 2001);
     // Sent on another channel.
     let login = emu.send_code("CHANNEL_LOGIN", NEW).await;
-    assert_fail(&emu.verify(&token, payload(&login)).await, 400, 2001);
+    assert_fail(&emu.verify_new(&token, NEW, &login).await, 400, 2001);
     // A new code replaces the previous one.
     let first = emu.send_code(BIND, NEW).await;
     let mut second = emu.send_code(BIND, NEW).await;
     while second == first {
         second = emu.send_code(BIND, NEW).await;
     }
-    assert_fail(&emu.verify(&token, payload(&first)).await, 400, 2001);
+    assert_fail(&emu.verify_new(&token, NEW, &first).await, 400, 2001);
     // Expired after smsCodeLifetimeSecs.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_fail(&emu.verify(&token, payload(&second)).await, 400, 2300);
+    assert_fail(&emu.verify_new(&token, NEW, &second).await, 400, 2300);
 }
 
 #[tokio::test]
@@ -154,15 +135,7 @@ async fn country_code_is_part_of_the_number() {
         .await;
     assert_ok(&v);
     let code = emu.code(BIND, NEW).await;
-    assert_fail(
-        &emu.verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await,
-        400,
-        2001,
-    );
+    assert_fail(&emu.verify_new(&token, NEW, &code).await, 400, 2001);
     let v = emu
         .verify(
             &token,
@@ -198,14 +171,7 @@ async fn cooldown_per_channel_and_number() {
     // Cooldown 0 lifts the limit.
     emu.settings(json!({ "smsCooldownSecs": 0 })).await;
     assert_ok(&emu.send(BIND, NEW).await);
-    assert_eq!(
-        emu.dev("GET", "/__emulator/sms", None)
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        5
-    );
+    assert_eq!(emu.dev_list("/__emulator/sms").await.len(), 5);
 }
 
 #[tokio::test]
@@ -214,20 +180,10 @@ async fn same_number_and_number_of_another_user() {
     let (_, token) = emu.user(Some(OLD), None).await;
     emu.user(Some(NEW), None).await;
     let code = emu.send_code(BIND, OLD).await;
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": OLD, "newPhonePassCode": code }),
-        )
-        .await;
+    let v = emu.verify_new(&token, OLD, &code).await;
     assert_fail(&v, 422, 2230);
     let code = emu.send_code(BIND, NEW).await;
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
+    let v = emu.verify_new(&token, NEW, &code).await;
     assert_fail(&v, 409, 2035);
 }
 
@@ -236,13 +192,8 @@ async fn number_taken_between_verify_and_update() {
     let emu = start().await;
     let (id, token) = emu.user(Some(OLD), None).await;
     let code = emu.send_code(BIND, NEW).await;
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
-    let update_token = v["data"]["updatePhoneToken"].as_str().unwrap().to_string();
+    let v = emu.verify_new(&token, NEW, &code).await;
+    let update_token = update_token(&v);
     emu.user(Some(NEW), None).await;
     assert_fail(&emu.update(&token, &update_token).await, 409, 2035);
     assert_eq!(emu.get_user(&id).await["phone"], OLD);
@@ -258,14 +209,9 @@ async fn update_token_other_user_unknown_and_expired() {
         .await;
     assert_eq!(lifetime["updatePhoneTokenLifetimeSecs"], 1);
     let code = emu.send_code(BIND, NEW).await;
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
+    let v = emu.verify_new(&token, NEW, &code).await;
     assert_eq!(v["data"]["tokenExpiresIn"], 1);
-    let update_token = v["data"]["updatePhoneToken"].as_str().unwrap().to_string();
+    let update_token = update_token(&v);
 
     assert_fail(&emu.update(&other, &update_token).await, 400, 9007);
     assert_fail(
@@ -316,15 +262,7 @@ async fn user_without_phone_gets_one() {
     let emu = start().await;
     let (id, token) = emu.user(None, Some("a@example.com")).await;
     let code = emu.send_code(BIND, NEW).await;
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code }),
-        )
-        .await;
-    assert_ok(
-        &emu.update(&token, v["data"]["updatePhoneToken"].as_str().unwrap())
-            .await,
-    );
+    let v = emu.verify_new(&token, NEW, &code).await;
+    assert_ok(&emu.update(&token, &update_token(&v)).await);
     assert_eq!(emu.get_user(&id).await["phone"], NEW);
 }

@@ -75,12 +75,7 @@ async fn app_id_checked_first() {
         .await
         .json();
     assert_fail(&v, 404, 9005);
-    assert!(emu
-        .dev("GET", "/__emulator/sms", None)
-        .await
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(emu.dev_list("/__emulator/sms").await.is_empty());
 }
 
 #[tokio::test]

@@ -71,11 +71,15 @@ impl Resp {
 /// Builds a request; `content-length` is always sent for a body.
 /// A raw send-sms request binding `number`, ready for `exchange` or a raw socket.
 pub fn sms_request(number: &str) -> Vec<u8> {
-    let body = serde_json::json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": number }).to_string();
+    let body =
+        serde_json::json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": number }).to_string();
     build(
         "POST",
         "/api/v3/send-sms",
-        &[("x-authing-app-id", APP_ID), ("content-type", "application/json")],
+        &[
+            ("x-authing-app-id", APP_ID),
+            ("content-type", "application/json"),
+        ],
         body.as_bytes(),
     )
 }
@@ -230,6 +234,14 @@ impl Emu {
         res.json()
     }
 
+    /// A development endpoint that answers a list (`requests`, `sms`, `faults`, ...).
+    pub async fn dev_list(&self, path: &str) -> Vec<Value> {
+        match self.dev("GET", path, None).await {
+            Value::Array(list) => list,
+            other => panic!("{path} answered {other}, not a list"),
+        }
+    }
+
     pub async fn settings(&self, patch: Value) -> Value {
         self.dev("PUT", "/__emulator/settings", Some(patch)).await
     }
@@ -288,6 +300,15 @@ impl Emu {
             .await
     }
 
+    /// `verify` without old-number evidence: the new number and its code.
+    pub async fn verify_new(&self, token: &str, number: &str, code: &str) -> Value {
+        self.verify(
+            token,
+            json!({ "newPhoneNumber": number, "newPhonePassCode": code }),
+        )
+        .await
+    }
+
     pub async fn update(&self, token: &str, update_token: &str) -> Value {
         self.api(
             "/api/v3/update-phone",
@@ -305,6 +326,14 @@ impl Emu {
         )
         .await
     }
+}
+
+/// The `updatePhoneToken` of a successful verify answer.
+pub fn update_token(v: &Value) -> String {
+    v["data"]["updatePhoneToken"]
+        .as_str()
+        .expect("an updatePhoneToken")
+        .to_string()
 }
 
 pub fn assert_ok(v: &Value) {
