@@ -25,8 +25,8 @@ async function main() {
   const emulator = config ? new Emulator(config.emulatorUrl) : null;
   const change = setupChangeNumber();
   setupRemoveNumber();
+  // Without an emulator the page is in real-app mode, which hides the emulator panel.
   if (emulator) setupInbox(emulator);
-  else $("emulator-panel").hidden = true;
   setupConnection({ config, emulator, onSignedIn: () => change.focusStart() });
   document.documentElement.dataset.ready = "true";
 }

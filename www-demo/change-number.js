@@ -2,7 +2,7 @@
 // (2) enter them, verifyUpdatePhoneRequest -> a one-time token; (3) updatePhone.
 
 import {
-  $, accepted, announce, busy, clearErrors, everyTick, fieldError, formatPhone, seconds, showFailure,
+  $, announce, busy, clearErrors, everyTick, fieldError, formatPhone, seconds, showFailure,
 } from "./ui.js";
 import { onSessionChange, refreshUser, session, sessionChanged } from "./session.js";
 
@@ -136,7 +136,7 @@ export function setupChangeNumber() {
       await busy(sendButton, async () => {
         for (const send of due) {
           current = send;
-          accepted(await session.client.sendSms(send.dto));
+          await session.client.sendSms(send.dto);
         }
       });
     } catch (e) {
@@ -188,10 +188,10 @@ export function setupChangeNumber() {
     let data;
     try {
       data = await busy($("verify"), async () => {
-        const res = accepted(await session.client.verifyUpdatePhoneRequest({
+        const res = await session.client.verifyUpdatePhoneRequest({
           verifyMethod: "PHONE_PASSCODE",
           phonePassCodePayload: payload,
-        }));
+        });
         return res.data;
       });
     } catch (e) {
@@ -226,6 +226,7 @@ export function setupChangeNumber() {
       $("token-timer").dataset.low = left < 10000 ? "true" : "false";
       if (left === 0 && !expiredAnnounced) {
         expiredAnnounced = true;
+        stopTokenTimer(); // nothing changes after this
         $("confirm").disabled = true;
         $("confirm-text").textContent = "The confirmation expired before it was used. Start over and verify a new code.";
         announce("The confirmation has expired. Start over and verify a new code.");
@@ -240,7 +241,7 @@ export function setupChangeNumber() {
     clearErrors(card);
     try {
       await busy($("confirm"), async () => {
-        accepted(await session.client.updatePhone({ updatePhoneToken: token.value }));
+        await session.client.updatePhone({ updatePhoneToken: token.value });
         if (session.mode === "emulator") {
           await refreshUser();
         } else {

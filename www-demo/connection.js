@@ -9,7 +9,6 @@ const REAL_FIELDS = {
   appHost: "app-host",
   appId: "app-id",
   accessToken: "access-token",
-  token: "access-token",
   phoneNumber: "real-phone",
   phoneCountryCode: "real-cc",
 };
@@ -74,6 +73,8 @@ export function setupConnection({ config, emulator, onSignedIn }) {
       appHost: config.emulatorUrl,
       accessToken: user.accessToken,
       lang: "en-US",
+      // A refused request rejects with a GenAuthError (code API) like every other failure.
+      throwOnError: true,
     });
     Object.assign(session, {
       mode: "emulator",
@@ -102,6 +103,7 @@ export function setupConnection({ config, emulator, onSignedIn }) {
       appHost: $("app-host").value.trim(),
       appId: $("app-id").value.trim(),
       accessToken: token,
+      throwOnError: true,
     });
     if (!allowedByPolicy($("app-host").value.trim())) {
       client.free();

@@ -25,6 +25,7 @@ export class Emulator {
       err.httpStatus = res.status;
       throw err;
     }
+    if (data === null) throw new Error(`The emulator's answer to ${method} /__emulator/${path} was not JSON.`);
     return data;
   }
 

@@ -3,7 +3,7 @@
 // only way to sign in; the card explains that in plain words.
 
 import {
-  $, accepted, announce, busy, clearErrors, everyTick, fieldError, formatPhone, seconds, showFailure,
+  $, announce, busy, clearErrors, everyTick, fieldError, formatPhone, seconds, showFailure,
 } from "./ui.js";
 import { onSessionChange, refreshUser, session, sessionChanged } from "./session.js";
 
@@ -60,7 +60,7 @@ export function setupRemoveNumber() {
   sendButton.addEventListener("click", async () => {
     clearErrors(card);
     try {
-      await busy(sendButton, async () => accepted(await session.client.sendSms(target())));
+      await busy(sendButton, () => session.client.sendSms(target()));
     } catch (e) {
       showFailure(e, { alert });
       return;
@@ -85,7 +85,7 @@ export function setupRemoveNumber() {
     const removed = formatPhone(session.phone, session.countryCode);
     try {
       await busy($("remove-submit"), async () => {
-        accepted(await session.client.unbindPhone({ passCode }));
+        await session.client.unbindPhone({ passCode });
         if (session.mode === "emulator") {
           await refreshUser();
         } else {

@@ -79,7 +79,7 @@ function sentence(text) {
 }
 
 /**
- * Turns anything thrown, or a failed envelope, into plain text:
+ * Turns anything thrown into plain text:
  * { title, message, hint, field, details: [[label, value]] }.
  */
 export function describe(failure) {
@@ -93,19 +93,12 @@ export function describe(failure) {
     if (failure.field && message.startsWith(`${failure.field}: `)) message = message.slice(failure.field.length + 2);
     add("Error code", failure.code);
     add("HTTP status", failure.code === "HTTP_STATUS" ? failure.statusCode : undefined);
+    // A refused envelope: the clients are made with throwOnError, so it arrives here as code API.
+    add("statusCode", failure.code === "API" ? failure.statusCode : undefined);
     add("apiCode", failure.apiCode);
     add("requestId", failure.requestId);
     if (failure.retryAfterMs) add("Retry after", `${Math.ceil(failure.retryAfterMs / 1000)} s`);
     return { title, hint, message: sentence(message), field: failure.field, details };
-  }
-  if (failure && typeof failure === "object" && typeof failure.statusCode === "number") {
-    // A non-200 envelope: the client resolves with it by default (as the official SDK does).
-    const [title, hint] = API_HINTS[failure.apiCode] || ["The server refused the request", ""];
-    add("statusCode", failure.statusCode);
-    add("apiCode", failure.apiCode);
-    add("requestId", failure.requestId);
-    const message = typeof failure.message === "string" ? failure.message : "";
-    return { title, hint, message: sentence(message), details };
   }
   const message = failure instanceof Error ? failure.message
     : typeof failure === "string" ? failure : "Unexpected error.";
@@ -214,21 +207,4 @@ export async function busy(button, work) {
     // Disabling the fieldset dropped the focus: give it back unless it moved on.
     if ((!document.activeElement || document.activeElement === document.body) && !button.disabled) button.focus();
   }
-}
-
-/** A failed envelope (statusCode other than 200), thrown so one catch handles every failure. */
-export class Refused extends Error {
-  constructor(envelope) {
-    super(typeof envelope.message === "string" ? envelope.message : "Refused");
-    this.name = "Refused";
-    this.statusCode = envelope.statusCode;
-    this.apiCode = envelope.apiCode;
-    this.requestId = envelope.requestId;
-  }
-}
-
-/** Returns a successful envelope; throws `Refused` for any other. */
-export function accepted(envelope) {
-  if (!envelope || envelope.statusCode !== 200) throw new Refused(envelope || {});
-  return envelope;
 }

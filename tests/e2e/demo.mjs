@@ -287,7 +287,7 @@ flow("demo server: MIME types, CSP header, /config.json, path traversal refused"
     const res = await fetch(DEMO + p);
     eq(res.status, 200, `GET /${p}`);
     eq(res.headers.get("content-type"), type, `content-type of /${p}`);
-    assert(!res.headers.get("content-security-policy") || p === "", `no CSP on /${p}`);
+    assert(!res.headers.get("content-security-policy"), `no CSP on /${p}`);
     await res.arrayBuffer();
   }
   const config = await (await fetch(`${DEMO}config.json`)).json();
