@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Builds the release web target into pkg/ and prints what users download.
-# Usage: scripts/build.sh            (after scripts/install-tools.sh)
+# Builds a release wasm-pack target: `web` (default) into pkg/, then prints what users
+# download; `nodejs` into pkg-node/ (for the npm package's Node entry). Skips the build
+# when the output is newer than every input, so demo.sh and package.sh start fast.
+# Usage: scripts/build.sh [web|nodejs]   (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (TOOLCHAIN.md).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
-wasm-pack build --release --target web --out-dir pkg --out-name genauth_phone 2>&1 | grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true
-test -f pkg/genauth_phone_bg.wasm
+target=${1:-web}
+case $target in
+  web) out=pkg ;;
+  nodejs) out=pkg-node ;;
+  *) echo "usage: scripts/build.sh [web|nodejs]" >&2; exit 2 ;;
+esac
+wasm=$out/genauth_phone_bg.wasm
+
+if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -print -quit)" ]; then
+  echo "build: $out/ is newer than the sources, kept" >&2
+else
+  # --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
+  # Its noise filtered; a failed build still fails here (pipefail), never leaving an old
+  # module in place as if it were new.
+  wasm-pack build --release --target "$target" --out-dir "$out" --out-name genauth_phone 2>&1 \
+    | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
+fi
 
 # What a bundler ships: the wasm plus the glue minified, both gzipped.
-scripts/size.sh
+if [ "$target" = web ]; then scripts/size.sh; fi

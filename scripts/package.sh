@@ -9,20 +9,10 @@ cd "$(dirname "$0")/.."
 # npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (TOOLCHAIN.md).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# True when $1 is missing or older than any input of the Rust build.
-stale() { [ ! -f "$1" ] || [ -n "$(find src Cargo.toml Cargo.lock -newer "$1" -print -quit)" ]; }
-
-# 1. The web target in pkg/: reuse it when it is newer than the sources, else build it.
-if stale pkg/genauth_phone_bg.wasm; then
-  scripts/build.sh
-fi
-
-# 2. The nodejs target (CommonJS glue that reads the .wasm with fs) in pkg-node/, same rule.
-if stale pkg-node/genauth_phone_bg.wasm; then
-  wasm-pack build --release --target nodejs --out-dir pkg-node --out-name genauth_phone 2>&1 \
-    | grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true
-  test -f pkg-node/genauth_phone_bg.wasm
-fi
+# 1-2. The web target in pkg/ and the nodejs target (CommonJS glue that reads the .wasm
+# with fs) in pkg-node/; build.sh keeps either when it is newer than the sources.
+scripts/build.sh web >/dev/null
+scripts/build.sh nodejs
 
 # 3. Version and repository are Cargo.toml's, so the crate and the npm package never disagree.
 read -r version repository < <(cargo metadata --no-deps --format-version 1 --manifest-path Cargo.toml \
