@@ -5,7 +5,7 @@
 # Usage: scripts/build.sh [web|nodejs]   (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (TOOLCHAIN.md).
+# npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (docs/TOOLCHAIN.md).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 target=${1:-web}
@@ -16,13 +16,19 @@ case $target in
 esac
 wasm=$out/genauth_phone_bg.wasm
 
-if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$wasm" -print -quit)" ]; then
+. scripts/release-toolchain.sh
+if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/release-toolchain.sh -newer "$wasm" -print -quit)" ]; then
   echo "build: $out/ is newer than the sources, kept" >&2
 else
   # --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
-  # Its noise filtered; a failed build still fails here (pipefail), never leaving an old
+  # The pinned nightly rebuilds std for size (-Zbuild-std, panic=immediate-abort: a panic
+  # aborts without formatting a message); stable builds and tests everything else. Its own
+  # target dir, so switching toolchains does not rebuild the test builds each time.
+  # Noise filtered; a failed build still fails here (pipefail), never leaving an old
   # module in place as if it were new.
-  wasm-pack build --release --target "$target" --out-dir "$out" --out-name genauth_phone 2>&1 \
+  RUSTUP_TOOLCHAIN=$RELEASE_TOOLCHAIN CARGO_TARGET_DIR=target/release-std \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort 2>&1 \
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, skipping what is already there,
-# so a second run costs seconds. Versions and traps: ../shared/docs/TOOLCHAIN.md.
+# so a second run costs seconds. Versions and traps: docs/TOOLCHAIN.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The wasm32 standard library (not on a new machine).
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
+
+# The pinned nightly for the release build, with its std's source and the wasm32 target.
+. scripts/release-toolchain.sh
+rustc +"$RELEASE_TOOLCHAIN" -V >/dev/null 2>&1 || rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal
+rustup component list --installed --toolchain "$RELEASE_TOOLCHAIN" | grep -q '^rust-src' \
+  || rustup component add rust-src --toolchain "$RELEASE_TOOLCHAIN"
+rustup target list --installed --toolchain "$RELEASE_TOOLCHAIN" | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown --toolchain "$RELEASE_TOOLCHAIN"
 
 # wasm-pack from crates.io (its npm package downloads from GitHub and fails here).
 wasm-pack --version 2>/dev/null | grep -q '0.15.1' \

@@ -1,135 +1,203 @@
-//! Reading the caller's arguments safely. serde-wasm-bindgen reads through the prototype
-//! chain and ignores unknown keys (SIZE.md), so arguments are decoded here instead: only
-//! **own** properties count, an unknown own key is refused (a typo must not pass
-//! silently), and `undefined` / `null` mean "absent" for optional fields. Every JS call
-//! that could throw (getters, proxies) is caught, so hostile input cannot unwind through
-//! the module.
+//! Reading the caller's arguments: one decoder driven by a static table per argument
+//! ([`Shape`]), instead of code per field.
+//!
+//! - Only **own** enumerable string keys count (`Object.keys`): a value planted on
+//!   `Object.prototype` by another script never becomes a field (serde-wasm-bindgen would
+//!   read through the prototype chain).
+//! - An own key the table does not know is refused: a typo must not pass silently.
+//! - Each field is read **once** (`Reflect.get`), then checked, and the checked copy is
+//!   what is used: a getter that answers differently on each read cannot slip an
+//!   unchecked value onto the wire.
+//! - `undefined` and `null` mean absent.
+//! - Every touch of a caller value goes through a `catch` import, so a throwing getter or
+//!   a Proxy trap becomes a `GenAuthError`, never an exception unwinding through wasm.
 
 use crate::error::{GenAuthError, Result};
-use js_sys::Array;
+use crate::validate::{problem, Rule};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
+    // js-sys binds these without `catch`; a Proxy's traps can throw from any of them.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn own_keys(target: &JsValue) -> core::result::Result<Array, JsValue>;
+    fn own_keys(target: &JsValue) -> core::result::Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> core::result::Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
     fn has_own(target: &JsValue, key: &str) -> core::result::Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    fn reflect_get(target: &JsValue, key: &str) -> core::result::Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> bool;
 }
 
-/// Reads one own property of any object (a parsed response, say): `None` when absent.
+/// What a field holds.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A string that must pass the rule.
+    Text(Rule),
+    /// A number (its range is checked by the caller of [`decode`]).
+    Number,
+    /// A boolean.
+    Flag,
+    /// A nested object with its own table.
+    Nested(&'static Shape),
+    /// Any value, passed on unread (an `AbortSignal`, checked where it is used).
+    Raw,
+    /// Refused whenever present (`appSecret`), with this reason.
+    Refused(&'static str),
+}
+
+/// One field of an argument.
+pub struct Field {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+}
+
+/// The table of one argument.
+pub struct Shape {
+    /// What errors call the whole argument when it is not an object, e.g. "dto".
+    pub name: &'static str,
+    /// The prefix of its fields' paths, e.g. "phonePassCodePayload"; empty at the top.
+    pub path: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// A decoded field.
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+    Nested(Fields),
+    Raw(JsValue),
+}
+
+/// The decoded fields of one argument, in table order; `None` where absent.
+pub struct Fields {
+    pub shape: &'static Shape,
+    pub values: Vec<Option<Value>>,
+}
+
+impl Fields {
+    /// The field at `i` of the table, if present.
+    pub fn get(&self, i: usize) -> Option<&Value> {
+        self.values.get(i).and_then(Option::as_ref)
+    }
+
+    /// The text field at `i`, if present.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match self.get(i) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Takes the text field at `i` out.
+    pub fn take_text(&mut self, i: usize) -> Option<String> {
+        match self.values.get_mut(i).and_then(Option::take) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number field at `i`, if present.
+    pub fn number(&self, i: usize) -> Option<f64> {
+        match self.get(i) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The flag at `i`; `false` when absent.
+    pub fn flag(&self, i: usize) -> bool {
+        matches!(self.get(i), Some(Value::Flag(true)))
+    }
+
+    /// The full path of field `i`, for errors.
+    pub fn path(&self, i: usize) -> String {
+        let key = self.shape.fields.get(i).map_or("", |f| f.key);
+        join(self.shape.path, key)
+    }
+
+    /// `INVALID_ARGUMENT` for field `i`.
+    pub fn invalid(&self, i: usize, problem: &str) -> GenAuthError {
+        GenAuthError::invalid(&self.path(i), problem)
+    }
+}
+
+/// Decodes `value` by `shape`: see the module docs for the rules.
+pub fn decode(value: &JsValue, shape: &'static Shape) -> Result<Fields> {
+    let unreadable = || GenAuthError::invalid(shape.name, "could not be read (it threw)");
+    if !value.is_object() || is_array(value).map_err(|_| unreadable())? {
+        return Err(GenAuthError::invalid(shape.name, "must be an object"));
+    }
+    let keys = own_keys(value).map_err(|_| unreadable())?;
+    let mut values: Vec<Option<Value>> = shape.fields.iter().map(|_| None).collect();
+    for key in keys.iter() {
+        // Object.keys yields strings only.
+        let name = key.as_string().unwrap_or_default();
+        let Some(i) = shape.fields.iter().position(|f| f.key == name) else {
+            return Err(GenAuthError::invalid(&join(shape.path, &name), "is not a known field (check its spelling)"));
+        };
+        let (Some(field), Some(slot)) = (shape.fields.get(i), values.get_mut(i)) else { continue };
+        let raw = reflect_get(value, &key)
+            .map_err(|_| GenAuthError::invalid(&join(shape.path, field.key), "could not be read (its getter threw)"))?;
+        *slot = read(field, shape.path, raw)?;
+    }
+    complete(shape, values)
+}
+
+/// Checks one field's value; `None` for `undefined` and `null`. `path` prefixes its name in errors.
+pub fn read(field: &Field, path: &str, raw: JsValue) -> Result<Option<Value>> {
+    if raw.is_undefined() || raw.is_null() {
+        return Ok(None);
+    }
+    let wrong = |what: &str| GenAuthError::invalid(&join(path, field.key), what);
+    Ok(Some(match field.kind {
+        Kind::Text(rule) => {
+            let text = raw.as_string().ok_or_else(|| wrong("must be a string"))?;
+            if let Some(p) = problem(rule, &text) {
+                return Err(wrong(p));
+            }
+            Value::Text(text)
+        }
+        Kind::Number => Value::Number(raw.as_f64().ok_or_else(|| wrong("must be a number"))?),
+        Kind::Flag => Value::Flag(raw.as_bool().ok_or_else(|| wrong("must be a boolean"))?),
+        Kind::Nested(inner) => Value::Nested(decode(&raw, inner)?),
+        Kind::Raw => Value::Raw(raw),
+        Kind::Refused(why) => return Err(wrong(why)),
+    }))
+}
+
+/// The decoded fields of `shape`, once every required one is there.
+pub fn complete(shape: &'static Shape, values: Vec<Option<Value>>) -> Result<Fields> {
+    for (field, value) in shape.fields.iter().zip(&values) {
+        if field.required && value.is_none() {
+            return Err(GenAuthError::invalid(&join(shape.path, field.key), "is required"));
+        }
+    }
+    Ok(Fields { shape, values })
+}
+
+/// `Reflect.get` that reports a throw (a getter, a Proxy trap) instead of unwinding.
+pub fn get(target: &JsValue, key: &JsValue) -> core::result::Result<JsValue, JsValue> {
+    reflect_get(target, key)
+}
+
+/// Reads one own property of any object (a parsed response, an error): `None` when absent
+/// or when reading it threw.
 pub fn own(target: &JsValue, key: &str) -> Option<JsValue> {
     match has_own(target, key) {
-        Ok(true) => reflect_get(target, key).ok(),
+        Ok(true) => reflect_get(target, &JsValue::from_str(key)).ok(),
         _ => None,
     }
 }
 
-/// True for a plain object-like value: not null, not an array, not a function.
-pub fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && !is_array(value)
-}
-
-/// A caller's object argument whose keys have been checked.
-pub struct JsObject<'a> {
-    obj: JsValue,
-    /// Prefix of field paths, e.g. "phonePassCodePayload"; empty at the top level.
-    path: &'a str,
-}
-
-impl<'a> JsObject<'a> {
-    /// Checks that `value` is an object whose own keys are all in `allowed`.
-    /// `name` is what the error calls the whole argument when it is not an object.
-    pub fn open(value: &JsValue, name: &str, path: &'a str, allowed: &[&str]) -> Result<JsObject<'a>> {
-        if !is_plain_object(value) {
-            return Err(GenAuthError::invalid(name, "must be an object"));
-        }
-        let keys = own_keys(value).map_err(|_| GenAuthError::invalid(name, "could not be read (its properties threw)"))?;
-        for key in keys.iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !allowed.contains(&key.as_str()) {
-                return Err(GenAuthError::invalid(&join(path, &key), "is not a known field (check its spelling)"));
-            }
-        }
-        Ok(JsObject { obj: value.clone(), path })
-    }
-
-    /// The full path of a field, for errors.
-    pub fn field(&self, name: &str) -> String {
-        join(self.path, name)
-    }
-
-    /// The own property `name`, with `undefined` and `null` as `None`.
-    pub fn get(&self, name: &str) -> Result<Option<JsValue>> {
-        let value = match has_own(&self.obj, name) {
-            Ok(false) => return Ok(None),
-            Ok(true) => reflect_get(&self.obj, name),
-            Err(e) => Err(e),
-        }
-        .map_err(|_| GenAuthError::invalid(&self.field(name), "could not be read (its getter threw)"))?;
-        Ok(if value.is_undefined() || value.is_null() { None } else { Some(value) })
-    }
-
-    /// True when the own property is present and neither `undefined` nor `null`.
-    pub fn has(&self, name: &str) -> Result<bool> {
-        self.get(name).map(|v| v.is_some())
-    }
-
-    /// A required string.
-    pub fn string(&self, name: &str) -> Result<String> {
-        self.opt_string(name)?.ok_or_else(|| GenAuthError::invalid(&self.field(name), "is required"))
-    }
-
-    /// An optional string.
-    pub fn opt_string(&self, name: &str) -> Result<Option<String>> {
-        self.typed(name, JsValue::as_string, "must be a string")
-    }
-
-    /// An optional number (NaN is refused by the callers' range checks).
-    pub fn opt_f64(&self, name: &str) -> Result<Option<f64>> {
-        self.typed(name, JsValue::as_f64, "must be a number")
-    }
-
-    /// An optional boolean.
-    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>> {
-        self.typed(name, JsValue::as_bool, "must be a boolean")
-    }
-
-    /// A required string that passes `check` (given the field's full path).
-    pub fn checked(&self, name: &str, check: fn(&str, &str) -> Result<()>) -> Result<String> {
-        let value = self.string(name)?;
-        check(&self.field(name), &value)?;
-        Ok(value)
-    }
-
-    /// An optional string that, when present, passes `check`.
-    pub fn opt_checked(&self, name: &str, check: fn(&str, &str) -> Result<()>) -> Result<Option<String>> {
-        let value = self.opt_string(name)?;
-        if let Some(v) = &value {
-            check(&self.field(name), v)?;
-        }
-        Ok(value)
-    }
-
-    fn typed<T>(&self, name: &str, cast: fn(&JsValue) -> Option<T>, wrong: &str) -> Result<Option<T>> {
-        match self.get(name)? {
-            None => Ok(None),
-            Some(v) => cast(&v).map(Some).ok_or_else(|| GenAuthError::invalid(&self.field(name), wrong)),
-        }
-    }
-}
-
+/// `path.name`, or `name` at the top level.
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        return name.into();
+    let mut s = String::from(path);
+    if !s.is_empty() {
+        s.push('.');
     }
-    let mut s = String::with_capacity(path.len() + 1 + name.len());
-    s.push_str(path);
-    s.push('.');
     s.push_str(name);
     s
 }

@@ -1,29 +1,52 @@
-//! The `AuthenticationClient` class: one method per endpoint. Each method validates
-//! synchronously (so bad input is refused before any traffic), snapshots the access
-//! token, then hands one shared async function the request and what to remember on
-//! success. State lives in an `Rc<Inner>`; no `RefCell` borrow outlives a statement,
-//! so nothing is borrowed across an `.await` and concurrent calls are safe.
+//! The `AuthenticationClient` class: one method per endpoint. Each method reads and checks
+//! everything the caller passed synchronously (so bad input is refused before any
+//! traffic, and nothing the caller owns is touched once the promise exists), then hands
+//! one shared async function the request and what to remember on success. State lives in
+//! an `Rc<Inner>`; no `RefCell` borrow outlives a statement, so nothing is borrowed across
+//! an `.await` and concurrent calls are safe.
 
-use crate::args::{own, JsObject};
-use crate::dto::{SendSmsDto, UnbindPhoneDto, UpdatePhoneDto, VerifyUpdatePhoneRequestDto};
+use crate::abort::Abort;
+use crate::args::{complete, decode, own, read, Field, Fields, Kind, Shape, Value};
+use crate::dto::{self, check_verify};
 use crate::error::{ErrorCode, GenAuthError, Result};
-use crate::http::{self, fill_envelope_fields, AbortSignal};
-use crate::ledger::{sms_key, Ledger, TokenState};
-use crate::options::ClientOptions;
-use crate::validate;
-use core::cell::RefCell;
-use js_sys::{Date, Object, Promise, Reflect, JSON};
-use serde::Serialize;
+use crate::http::{self, fill_envelope_fields};
+use crate::ledger::{hash, sms_key, Ledger, TokenState};
+use crate::options::{timeout, ClientOptions};
+use crate::validate::{problem, Rule};
+use core::cell::{Cell, RefCell};
+use js_sys::{Date, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 const SDK_VERSION: &str = concat!("genauth-phone-wasm:", env!("CARGO_PKG_VERSION"));
 
+/// The four endpoints, in the order of their paths below.
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    SendSms,
+    VerifyUpdatePhoneRequest,
+    UpdatePhone,
+    UnbindPhone,
+}
+const PATHS: [&str; 4] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone"];
+
+/// `CallOptions`.
+static CALL_OPTIONS: Shape = Shape {
+    name: "opts",
+    path: "opts",
+    fields: &[Field { key: "signal", kind: Kind::Raw, required: false }, Field { key: "timeout", kind: Kind::Number, required: false }],
+};
+
 struct Inner {
     options: ClientOptions,
-    access_token: RefCell<Option<String>>,
+    /// The four endpoint URLs and the headers every request carries, built once.
+    urls: Vec<JsValue>,
+    headers: Object,
+    /// The access token, checked, as the JS string that goes into the header.
+    access_token: RefCell<Option<JsValue>>,
     ledger: RefCell<Ledger>,
+    freed: Cell<bool>,
 }
 
 /// What to record when a call succeeds (envelope `statusCode` 200).
@@ -31,10 +54,14 @@ enum OnSuccess {
     Nothing,
     SmsSent(u64),
     TokenIssued,
-    TokenConsumed(String),
+    TokenConsumed(u64),
 }
 
 /// A GenAuth authentication client for the phone-number flows of a signed-in user.
+///
+/// Create one per app (or per signed-in user) and keep it: it remembers SMS cooldowns
+/// and the update tokens it received. It needs no `free()`: the garbage collector
+/// reclaims it. `free()` only retires it early: later calls reject with `CLIENT_FREED`.
 ///
 /// @example
 /// ```js
@@ -54,25 +81,42 @@ impl AuthenticationClient {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthenticationClientOptions")] options: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
     ) -> core::result::Result<AuthenticationClient, JsValue> {
-        no_extra_argument(extra)?;
         let mut options = ClientOptions::from_js(&options)?;
-        let access_token = RefCell::new(options.access_token.take());
-        Ok(AuthenticationClient { inner: Rc::new(Inner { options, access_token, ledger: RefCell::default() }) })
+        let urls = PATHS
+            .iter()
+            .map(|path| {
+                let mut url = String::from(options.base_url.as_str());
+                url.push_str("/api/v3/");
+                url.push_str(path);
+                JsValue::from(url)
+            })
+            .collect();
+        let headers = Object::new();
+        let set = |k: &str, v: &str| {
+            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+        };
+        set("content-type", "application/json");
+        set("x-authing-app-id", &options.app_id);
+        set("x-authing-request-from", "sdk");
+        set("x-authing-sdk-version", SDK_VERSION);
+        if let Some(lang) = &options.lang {
+            set("x-authing-lang", lang);
+        }
+        let access_token = RefCell::new(options.access_token.take().map(JsValue::from));
+        let inner = Inner { options, urls, headers, access_token, ledger: RefCell::default(), freed: Cell::new(false) };
+        Ok(AuthenticationClient { inner: Rc::new(inner) })
     }
 
     /// Sets the access token used by calls started from now on (a call in flight keeps
     /// the token it started with). Throws `INVALID_ARGUMENT` for an empty or malformed token.
     #[wasm_bindgen(js_name = setAccessToken)]
-    pub fn set_access_token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
-    ) -> core::result::Result<(), JsValue> {
-        no_extra_argument(extra)?;
-        let token = token.as_string().ok_or_else(|| GenAuthError::invalid("token", "must be a string"))?;
-        validate::token("token", &token)?;
+    pub fn set_access_token(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> core::result::Result<(), JsValue> {
+        self.inner.alive()?;
+        let text = token.as_string().ok_or_else(|| GenAuthError::invalid("token", "must be a string"))?;
+        if let Some(p) = problem(Rule::Token, &text) {
+            return Err(GenAuthError::invalid("token", p).into());
+        }
         *self.inner.access_token.borrow_mut() = Some(token);
         Ok(())
     }
@@ -83,24 +127,9 @@ impl AuthenticationClient {
     pub fn send_sms(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SendSMSDto")] dto: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: JsValue,
     ) -> Promise {
-        let (inner, now) = (&*self.inner, Date::now());
-        let prepared = (|| {
-            let dto = SendSmsDto::from_js(&dto)?;
-            let key = sms_key(&dto.channel, &dto.phone_number, dto.phone_country_code.as_deref());
-            let wait = inner.ledger.borrow().sms_cooldown_remaining(key, now);
-            if wait > 0.0 {
-                let mut e = GenAuthError::new(ErrorCode::SmsCooldown, "an SMS was sent to this number on this channel less than 60 s ago; see retryAfterMs");
-                e.retry_after_ms = Some(wait);
-                return Err(e);
-            }
-            // The token is not required here, but goes along when set, as the official SDKs do.
-            let token = inner.access_token.borrow().clone();
-            Ok(("send-sms", body(&dto)?, token, OnSuccess::SmsSent(key)))
-        })();
-        self.start(opts, extra, prepared)
+        self.start(Endpoint::SendSms, &dto, &dto::SEND_SMS, &opts)
     }
 
     /// Exchanges the SMS code(s) for a one-time `updatePhoneToken`. Needs an access token.
@@ -108,15 +137,9 @@ impl AuthenticationClient {
     pub fn verify_update_phone_request(
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyUpdatePhoneRequestDto")] dto: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: JsValue,
     ) -> Promise {
-        let inner = &*self.inner;
-        let prepared = (|| {
-            let dto = VerifyUpdatePhoneRequestDto::from_js(&dto)?;
-            Ok(("verify-update-phone-request", body(&dto)?, Some(inner.token()?), OnSuccess::TokenIssued))
-        })();
-        self.start(opts, extra, prepared)
+        self.start(Endpoint::VerifyUpdatePhoneRequest, &dto, &dto::VERIFY_UPDATE_PHONE_REQUEST, &opts)
     }
 
     /// Changes the phone number with a token from `verifyUpdatePhoneRequest`. Refused with
@@ -125,22 +148,9 @@ impl AuthenticationClient {
     pub fn update_phone(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdatePhoneDto")] dto: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: JsValue,
     ) -> Promise {
-        let (inner, now) = (&*self.inner, Date::now());
-        let prepared = (|| {
-            let dto = UpdatePhoneDto::from_js(&dto)?;
-            let access_token = inner.token()?;
-            match inner.ledger.borrow().token_state(&dto.update_phone_token, now) {
-                TokenState::Expired => return Err(GenAuthError::new(ErrorCode::TokenExpired, "updatePhoneToken has expired: call verifyUpdatePhoneRequest again")),
-                TokenState::Consumed => return Err(GenAuthError::new(ErrorCode::TokenConsumed, "updatePhoneToken was already used: call verifyUpdatePhoneRequest again")),
-                TokenState::Live | TokenState::Unknown => {}
-            }
-            let json = body(&dto)?;
-            Ok(("update-phone", json, Some(access_token), OnSuccess::TokenConsumed(dto.update_phone_token)))
-        })();
-        self.start(opts, extra, prepared)
+        self.start(Endpoint::UpdatePhone, &dto, &dto::UPDATE_PHONE, &opts)
     }
 
     /// Removes the phone number, proven by a code sent on `CHANNEL_UNBIND_PHONE`.
@@ -148,15 +158,9 @@ impl AuthenticationClient {
     pub fn unbind_phone(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UnbindPhoneDto")] dto: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: Option<CallOptionsArg>,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions | null")] opts: JsValue,
     ) -> Promise {
-        let inner = &*self.inner;
-        let prepared = (|| {
-            let dto = UnbindPhoneDto::from_js(&dto)?;
-            Ok(("unbind-phone", body(&dto)?, Some(inner.token()?), OnSuccess::Nothing))
-        })();
-        self.start(opts, extra, prepared)
+        self.start(Endpoint::UnbindPhone, &dto, &dto::UNBIND_PHONE, &opts)
     }
 
     /// Milliseconds until `sendSms` may send to this channel and number again; 0 when it may now.
@@ -165,167 +169,156 @@ impl AuthenticationClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SmsChannel")] channel: JsValue,
         #[wasm_bindgen(js_name = phoneNumber, unchecked_param_type = "string")] phone_number: JsValue,
-        #[wasm_bindgen(js_name = phoneCountryCode, unchecked_optional_param_type = "string | null")] phone_country_code: Option<OptionalString>,
-        #[wasm_bindgen(unchecked_optional_param_type = "never")] extra: NoMoreArguments,
+        #[wasm_bindgen(js_name = phoneCountryCode, unchecked_optional_param_type = "string | null")] phone_country_code: JsValue,
     ) -> core::result::Result<f64, JsValue> {
-        no_extra_argument(extra)?;
-        let string = |field: &str, v: &JsValue| v.as_string().ok_or_else(|| GenAuthError::invalid(field, "must be a string"));
-        let channel = string("channel", &channel)?;
-        validate::channel("channel", &channel)?;
-        let phone = string("phoneNumber", &phone_number)?;
-        validate::phone_number("phoneNumber", &phone)?;
-        // The glue passes `undefined` and `null` as `None`.
-        let phone_country_code = match phone_country_code {
-            Some(c) => {
-                let c = string("phoneCountryCode", &c)?;
-                validate::country_code("phoneCountryCode", &c)?;
-                Some(c)
-            }
-            None => None,
-        };
-        let key = sms_key(&channel, &phone, phone_country_code.as_deref());
-        Ok(self.inner.ledger.borrow().sms_cooldown_remaining(key, Date::now()))
+        self.inner.alive()?;
+        let shape = &dto::SEND_SMS;
+        let mut values = Vec::with_capacity(3);
+        for (field, raw) in shape.fields.iter().zip([channel, phone_number, phone_country_code]) {
+            values.push(read(field, "", raw)?);
+        }
+        let sms = complete(shape, values)?;
+        Ok(self.inner.ledger.borrow().sms_cooldown_remaining(sms_key_of(&sms), Date::now()))
+    }
+
+    /// Retires the client: later calls reject with `CLIENT_FREED`; calls in flight still
+    /// settle. Calling it again does nothing. (It replaces wasm-bindgen's own `free()`, after
+    /// which any call threw a bare "null pointer passed to rust"; the memory is reclaimed by
+    /// the garbage collector as for any object.)
+    #[wasm_bindgen(js_name = free)]
+    pub fn retire(&self) {
+        self.inner.freed.set(true);
+        self.inner.access_token.borrow_mut().take();
+        *self.inner.ledger.borrow_mut() = Ledger::default();
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// `CallOptions` in the `.d.ts`; checked by [`CallOptions::from_js`], not by the glue.
-    #[wasm_bindgen(typescript_type = "CallOptions")]
-    pub type CallOptionsArg;
-    /// An optional string parameter, checked in the method body.
-    #[wasm_bindgen(typescript_type = "string")]
-    pub type OptionalString;
+/// The cooldown key of a decoded `SendSMSDto`.
+fn sms_key_of(sms: &Fields) -> u64 {
+    let text = |i| sms.text(i).unwrap_or_default();
+    sms_key(text(dto::SMS_CHANNEL), text(dto::SMS_PHONE), sms.text(dto::SMS_COUNTRY_CODE))
 }
-
-/// The parameter after a method's last one: JS would drop an extra argument silently,
-/// so a value there (not `undefined`/`null`) is refused as a misuse; `never` in TS.
-/// A bare `JsValue` (an `Option` would add a null test and a table slot to the glue).
-pub type NoMoreArguments = JsValue;
-
-/// `INVALID_ARGUMENT` (field `arguments`) when a call passed more arguments than it takes.
-#[inline(never)] // one copy for the seven entry points
-fn no_extra_argument(extra: NoMoreArguments) -> Result<()> {
-    if extra.is_undefined() || extra.is_null() {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid("arguments", "more were passed than the method takes"))
-    }
-}
-
-/// What a method's synchronous part produces: endpoint, body, token, success action.
-type Prepared = (&'static str, String, Option<String>, OnSuccess);
 
 impl AuthenticationClient {
     /// Sends what a method prepared, or rejects before any traffic when that failed.
-    /// Not generic, so the four methods share one copy of it (SIZE.md).
-    fn start(&self, opts: Option<CallOptionsArg>, extra: NoMoreArguments, prepared: Result<Prepared>) -> Promise {
-        let inner = &self.inner;
-        let call = no_extra_argument(extra).and(prepared).and_then(|p| CallOptions::from_js(opts.map(JsValue::from), inner.options.timeout_ms).map(|o| (p, o)));
-        match call {
-            Ok(((path, body, token, on_success), call_opts)) => {
-                let request = inner.request(path, body, token.as_deref(), call_opts);
-                future_to_promise(run(Rc::clone(inner), request, on_success))
-            }
+    /// Not generic, so the four methods share one copy of it.
+    fn start(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Promise {
+        match self.inner.prepare(endpoint, dto, shape, opts) {
+            Ok((request, on_success)) => future_to_promise(run(Rc::clone(&self.inner), request, on_success)),
             Err(e) => Promise::reject(&e.into()),
         }
     }
 }
 
 impl Inner {
-    /// The access token as it is now, or `NOT_AUTHENTICATED`.
-    fn token(&self) -> Result<String> {
-        self.access_token.borrow().clone().ok_or_else(|| {
-            GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken")
-        })
+    /// `CLIENT_FREED` once `free()` was called.
+    fn alive(&self) -> Result<()> {
+        if self.freed.get() {
+            return Err(GenAuthError::new(ErrorCode::ClientFreed, "this client was freed: create a new one"));
+        }
+        Ok(())
     }
 
-    fn request(&self, path: &str, body: String, token: Option<&str>, opts: CallOptions) -> http::Request {
-        let o = &self.options;
-        let mut url = String::with_capacity(o.base_url.len() + 8 + path.len());
-        url.push_str(&o.base_url);
-        url.push_str("/api/v3/");
-        url.push_str(path);
-        let headers = Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+    /// The access token as it is now, or `NOT_AUTHENTICATED`.
+    fn token(&self) -> Result<JsValue> {
+        self.access_token
+            .borrow()
+            .clone()
+            .ok_or_else(|| GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken"))
+    }
+
+    /// Everything a call needs, read from the caller's values once and checked.
+    fn prepare(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<(http::Request, OnSuccess)> {
+        self.alive()?;
+        let fields = decode(dto, shape)?;
+        let (token, on_success) = match endpoint {
+            Endpoint::SendSms => {
+                let key = sms_key_of(&fields);
+                let wait = self.ledger.borrow().sms_cooldown_remaining(key, Date::now());
+                if wait > 0.0 {
+                    let mut e = GenAuthError::new(ErrorCode::SmsCooldown, "an SMS went to this number on this channel less than 60 s ago");
+                    e.retry_after_ms = Some(wait);
+                    return Err(e);
+                }
+                // Not required here, but sent along when set, as the official SDKs do.
+                (self.access_token.borrow().clone(), OnSuccess::SmsSent(key))
+            }
+            Endpoint::VerifyUpdatePhoneRequest => {
+                check_verify(&fields)?;
+                (Some(self.token()?), OnSuccess::TokenIssued)
+            }
+            Endpoint::UpdatePhone => {
+                let token = self.token()?;
+                let update_token = hash(&[fields.text(dto::UPDATE_TOKEN).unwrap_or_default()]);
+                match self.ledger.borrow().token_state(update_token, Date::now()) {
+                    TokenState::Expired => {
+                        return Err(GenAuthError::new(ErrorCode::TokenExpired, "updatePhoneToken has expired: verify again"))
+                    }
+                    TokenState::Consumed => {
+                        return Err(GenAuthError::new(ErrorCode::TokenConsumed, "updatePhoneToken was already used: verify again"))
+                    }
+                    TokenState::Live | TokenState::Unknown => {}
+                }
+                (Some(token), OnSuccess::TokenConsumed(update_token))
+            }
+            Endpoint::UnbindPhone => (Some(self.token()?), OnSuccess::Nothing),
         };
-        set("content-type", "application/json");
-        set("x-authing-app-id", &o.app_id);
-        set("x-authing-request-from", "sdk");
-        set("x-authing-sdk-version", SDK_VERSION);
-        if let Some(lang) = &o.lang {
-            set("x-authing-lang", lang);
-        }
+        let (timeout_ms, signal) = if opts.is_undefined() || opts.is_null() {
+            (self.options.timeout_ms, None)
+        } else {
+            let mut call = decode(opts, &CALL_OPTIONS)?;
+            let timeout_ms = timeout(call.number(1), "opts.timeout", self.options.timeout_ms)?;
+            let signal = match call.values.get_mut(0).and_then(Option::take) {
+                Some(Value::Raw(s)) => Some(s),
+                _ => None,
+            };
+            (timeout_ms, signal)
+        };
+        let body = fields.to_json()?;
+        let headers = Object::assign(&Object::new(), &self.headers);
         if let Some(t) = token {
             // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
-            set("authorization", t);
+            let _ = Reflect::set(&headers, &JsValue::from_str("authorization"), &t);
         }
-        http::Request { url, headers, body, timeout_ms: opts.timeout_ms, signal: opts.signal }
-    }
-}
-
-/// The compact JSON body of a DTO (serde -> JS object -> JSON.stringify).
-fn body<T: Serialize>(dto: &T) -> Result<String> {
-    serde_wasm_bindgen::to_value(dto)
-        .ok()
-        .and_then(|v| JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| GenAuthError::new(ErrorCode::InvalidArgument, "the request body could not be encoded"))
-}
-
-/// The per-call options: `{ signal?, timeout? }`.
-struct CallOptions {
-    timeout_ms: f64,
-    signal: Option<AbortSignal>,
-}
-
-impl CallOptions {
-    fn from_js(value: Option<JsValue>, default_timeout_ms: f64) -> Result<CallOptions> {
-        let value = match value {
-            Some(v) if !v.is_undefined() && !v.is_null() => v,
-            _ => return Ok(CallOptions { timeout_ms: default_timeout_ms, signal: None }),
-        };
-        let o = JsObject::open(&value, "opts", "opts", &["signal", "timeout"])?;
-        let timeout_ms = match o.opt_f64("timeout")? {
-            Some(t) => validate::timeout_ms(&o.field("timeout"), t).map(|_| t)?,
-            None => default_timeout_ms,
-        };
-        let signal = match o.get("signal")? {
-            Some(s) => Some(s.dyn_into::<AbortSignal>().map_err(|_| GenAuthError::invalid(&o.field("signal"), "must be an AbortSignal"))?),
-            None => None,
-        };
-        Ok(CallOptions { timeout_ms, signal })
+        // Last, so a refusal above leaves no timer or listener behind.
+        let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
+        let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
+        Ok((http::Request { url, headers: headers.into(), body, abort }, on_success))
     }
 }
 
 /// The shared async part: send, check the envelope, remember what succeeded.
 async fn run(inner: Rc<Inner>, request: http::Request, on_success: OnSuccess) -> core::result::Result<JsValue, JsValue> {
+    // The server starts a token's lifetime when it receives the request, so we count from
+    // when it was sent, not from when the answer arrived.
+    let sent_at = Date::now();
     let envelope = http::post(request).await?;
     let status = own(&envelope, "statusCode").and_then(|s| s.as_f64()).unwrap_or(0.0);
     if status != 200.0 {
         if inner.options.throw_on_error {
-            let message = own(&envelope, "message").and_then(|m| m.as_string()).unwrap_or_default();
-            let mut e = GenAuthError::new(ErrorCode::Api, if message.is_empty() { "the API refused the request" } else { &message });
+            let message = own(&envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+            let mut e = GenAuthError::new(ErrorCode::Api, message.as_deref().unwrap_or("the API refused the request"));
             e.status_code = Some(status);
             fill_envelope_fields(&mut e, &envelope);
             return Err(e.into());
         }
         return Ok(envelope);
     }
-    let now = Date::now();
+    let mut ledger = inner.ledger.borrow_mut();
     match on_success {
         OnSuccess::Nothing => {}
-        OnSuccess::SmsSent(key) => inner.ledger.borrow_mut().sms_sent(key, now),
-        OnSuccess::TokenConsumed(token) => inner.ledger.borrow_mut().token_consumed(&token),
+        OnSuccess::SmsSent(key) => ledger.sms_sent(key, sent_at),
+        OnSuccess::TokenConsumed(token) => ledger.token_consumed(token),
         OnSuccess::TokenIssued => {
-            let data = own(&envelope, "data").unwrap_or(JsValue::UNDEFINED);
+            let data = own(&envelope, "data").unwrap_or_default();
             let token = own(&data, "updatePhoneToken").and_then(|t| t.as_string());
             let expires_in = own(&data, "tokenExpiresIn").and_then(|t| t.as_f64()).filter(|s| s.is_finite() && *s >= 0.0);
             match (token, expires_in) {
-                (Some(t), Some(s)) => inner.ledger.borrow_mut().token_issued(&t, s, now),
+                (Some(t), Some(s)) => ledger.token_issued(hash(&[&t]), s, sent_at),
                 _ => {
-                    return Err(GenAuthError::new(ErrorCode::BadResponse, "a successful verifyUpdatePhoneRequest answer lacks data.updatePhoneToken or data.tokenExpiresIn").into())
+                    return Err(
+                        GenAuthError::new(ErrorCode::BadResponse, "a successful verify answer lacks its token or tokenExpiresIn").into()
+                    )
                 }
             }
         }

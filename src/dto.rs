@@ -1,164 +1,126 @@
-//! Request DTOs: the seeds' field names, decoded from the caller's own properties and
-//! checked field by field, then serialised by serde into the request body (optional
-//! fields omitted, never `null`). `Debug` hides codes and tokens.
+//! The request DTOs as tables (the seeds' field names and rules, in wire order) and the one
+//! request body they all serialise through: serde over the decoded fields, so absent
+//! optional fields are omitted (never `null`) and the bytes match the official Node SDK's.
+//! `Debug` hides codes and tokens.
 
-use crate::args::JsObject;
-use crate::error::{GenAuthError, Result};
-use crate::validate;
+use crate::args::{Field, Fields, Kind, Shape, Value};
+use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::validate::Rule;
 use core::fmt;
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::JsValue;
 
-/// Body of `POST /api/v3/send-sms`.
-#[derive(Serialize, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SendSmsDto {
-    pub channel: String,
-    pub phone_number: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_country_code: Option<String>,
+const fn text(key: &'static str, rule: Rule, required: bool) -> Field {
+    Field { key, kind: Kind::Text(rule), required }
 }
 
-/// Body of `POST /api/v3/verify-update-phone-request`.
-#[derive(Serialize, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyUpdatePhoneRequestDto {
-    pub verify_method: String,
-    pub phone_pass_code_payload: UpdatePhoneByPhonePassCodeDto,
-}
+/// `SendSMSDto`: body of `POST /api/v3/send-sms`.
+pub static SEND_SMS: Shape = Shape {
+    name: "dto",
+    path: "",
+    fields: &[
+        text("channel", Rule::Channel, true),
+        text("phoneNumber", Rule::Phone, true),
+        text("phoneCountryCode", Rule::CountryCode, false),
+    ],
+};
+pub const SMS_CHANNEL: usize = 0;
+pub const SMS_PHONE: usize = 1;
+pub const SMS_COUNTRY_CODE: usize = 2;
 
-/// The SMS-code evidence for a phone change.
-#[derive(Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdatePhoneByPhonePassCodeDto {
-    pub new_phone_number: String,
-    pub new_phone_pass_code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_phone_country_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_phone_pass_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_phone_country_code: Option<String>,
-}
+/// `UpdatePhoneByPhonePassCodeDto`: the SMS-code evidence for a phone change.
+pub static PHONE_PASS_CODE_PAYLOAD: Shape = Shape {
+    name: "phonePassCodePayload",
+    path: "phonePassCodePayload",
+    fields: &[
+        text("newPhoneNumber", Rule::Phone, true),
+        text("newPhonePassCode", Rule::PassCode, true),
+        text("newPhoneCountryCode", Rule::CountryCode, false),
+        text("oldPhoneNumber", Rule::Phone, false),
+        text("oldPhonePassCode", Rule::PassCode, false),
+        text("oldPhoneCountryCode", Rule::CountryCode, false),
+    ],
+};
+const OLD_NUMBER: usize = 3;
+const OLD_CODE: usize = 4;
+const OLD_COUNTRY_CODE: usize = 5;
 
-/// Body of `POST /api/v3/update-phone`.
-#[derive(Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdatePhoneDto {
-    pub update_phone_token: String,
-}
+/// `VerifyUpdatePhoneRequestDto`: body of `POST /api/v3/verify-update-phone-request`.
+pub static VERIFY_UPDATE_PHONE_REQUEST: Shape = Shape {
+    name: "dto",
+    path: "",
+    fields: &[
+        text("verifyMethod", Rule::VerifyMethod, true),
+        Field { key: "phonePassCodePayload", kind: Kind::Nested(&PHONE_PASS_CODE_PAYLOAD), required: true },
+    ],
+};
+const PAYLOAD: usize = 1;
 
-/// Body of `POST /api/v3/unbind-phone`.
-#[derive(Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct UnbindPhoneDto {
-    pub pass_code: String,
-}
+/// `UpdatePhoneDto`: body of `POST /api/v3/update-phone`.
+pub static UPDATE_PHONE: Shape = Shape { name: "dto", path: "", fields: &[text("updatePhoneToken", Rule::Token, true)] };
+pub const UPDATE_TOKEN: usize = 0;
 
-const REDACTED: &str = "<redacted>";
+/// `UnbindPhoneDto`: body of `POST /api/v3/unbind-phone`.
+pub static UNBIND_PHONE: Shape = Shape { name: "dto", path: "", fields: &[text("passCode", Rule::PassCode, true)] };
 
-impl fmt::Debug for UpdatePhoneByPhonePassCodeDto {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UpdatePhoneByPhonePassCodeDto")
-            .field("new_phone_number", &self.new_phone_number)
-            .field("new_phone_pass_code", &REDACTED)
-            .field("new_phone_country_code", &self.new_phone_country_code)
-            .field("old_phone_number", &self.old_phone_number)
-            .field("old_phone_pass_code", &self.old_phone_pass_code.as_ref().map(|_| REDACTED))
-            .field("old_phone_country_code", &self.old_phone_country_code)
-            .finish()
+/// The rules that span fields of a verify request: the old number and its code prove the
+/// same thing, so one without the other is a bug, and the old country code means nothing
+/// without them.
+pub fn check_verify(dto: &Fields) -> Result<()> {
+    let Some(Value::Nested(p)) = dto.get(PAYLOAD) else { return Ok(()) };
+    let has = |i| p.get(i).is_some();
+    match (has(OLD_NUMBER), has(OLD_CODE)) {
+        (true, false) => Err(p.invalid(OLD_CODE, "is required with oldPhoneNumber")),
+        (false, true) => Err(p.invalid(OLD_NUMBER, "is required with oldPhonePassCode")),
+        (false, false) if has(OLD_COUNTRY_CODE) => Err(p.invalid(OLD_COUNTRY_CODE, "is only meaningful with oldPhoneNumber")),
+        _ => Ok(()),
     }
 }
 
-impl fmt::Debug for UpdatePhoneDto {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UpdatePhoneDto").field("update_phone_token", &REDACTED).finish()
-    }
-}
-
-impl fmt::Debug for UnbindPhoneDto {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnbindPhoneDto").field("pass_code", &REDACTED).finish()
-    }
-}
-
-impl SendSmsDto {
-    pub fn from_js(value: &JsValue) -> Result<Self> {
-        let o = JsObject::open(value, "dto", "", &["channel", "phoneNumber", "phoneCountryCode"])?;
-        Ok(SendSmsDto {
-            channel: o.checked("channel", validate::channel)?,
-            phone_number: o.checked("phoneNumber", validate::phone_number)?,
-            phone_country_code: o.opt_checked("phoneCountryCode", validate::country_code)?,
-        })
-    }
-}
-
-impl VerifyUpdatePhoneRequestDto {
-    pub fn from_js(value: &JsValue) -> Result<Self> {
-        let o = JsObject::open(value, "dto", "", &["verifyMethod", "phonePassCodePayload"])?;
-        let verify_method = o.string("verifyMethod")?;
-        if verify_method != validate::PHONE_PASSCODE {
-            return Err(GenAuthError::invalid("verifyMethod", "must be \"PHONE_PASSCODE\" (the only method the API supports)"));
-        }
-        let payload = o.get("phonePassCodePayload")?.ok_or_else(|| GenAuthError::invalid("phonePassCodePayload", "is required"))?;
-        Ok(VerifyUpdatePhoneRequestDto {
-            verify_method,
-            phone_pass_code_payload: UpdatePhoneByPhonePassCodeDto::from_js(&payload)?,
-        })
-    }
-}
-
-impl UpdatePhoneByPhonePassCodeDto {
-    const KEYS: [&'static str; 6] = [
-        "newPhoneNumber",
-        "newPhonePassCode",
-        "newPhoneCountryCode",
-        "oldPhoneNumber",
-        "oldPhonePassCode",
-        "oldPhoneCountryCode",
-    ];
-
-    fn from_js(value: &JsValue) -> Result<Self> {
-        const PATH: &str = "phonePassCodePayload";
-        let o = JsObject::open(value, PATH, PATH, &Self::KEYS)?;
-        let dto = UpdatePhoneByPhonePassCodeDto {
-            new_phone_number: o.checked("newPhoneNumber", validate::phone_number)?,
-            new_phone_pass_code: o.checked("newPhonePassCode", validate::pass_code)?,
-            new_phone_country_code: o.opt_checked("newPhoneCountryCode", validate::country_code)?,
-            old_phone_number: o.opt_string("oldPhoneNumber")?,
-            old_phone_pass_code: o.opt_string("oldPhonePassCode")?,
-            old_phone_country_code: o.opt_checked("oldPhoneCountryCode", validate::country_code)?,
-        };
-        // The old number and its code prove the same thing: one without the other is a bug.
-        match (&dto.old_phone_number, &dto.old_phone_pass_code) {
-            (Some(n), Some(c)) => {
-                validate::phone_number(&o.field("oldPhoneNumber"), n)?;
-                validate::pass_code(&o.field("oldPhonePassCode"), c)?;
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        // A map, not a struct: serde-wasm-bindgen caches struct keys in a HashMap, which
+        // costs more bytes than four requests' worth of key strings.
+        let mut body = serializer.serialize_map(None)?;
+        for (field, value) in self.shape.fields.iter().zip(&self.values) {
+            match value {
+                Some(Value::Text(s)) => body.serialize_entry(field.key, s)?,
+                Some(Value::Nested(inner)) => body.serialize_entry(field.key, inner)?,
+                // Requests carry strings and objects only.
+                _ => {}
             }
-            (Some(_), None) => return Err(GenAuthError::invalid(&o.field("oldPhonePassCode"), "is required with oldPhoneNumber")),
-            (None, Some(_)) => return Err(GenAuthError::invalid(&o.field("oldPhoneNumber"), "is required with oldPhonePassCode")),
-            (None, None) if dto.old_phone_country_code.is_some() => {
-                return Err(GenAuthError::invalid(&o.field("oldPhoneCountryCode"), "is only meaningful with oldPhoneNumber"))
-            }
-            (None, None) => {}
         }
-        Ok(dto)
+        body.end()
     }
 }
 
-impl UpdatePhoneDto {
-    pub fn from_js(value: &JsValue) -> Result<Self> {
-        let o = JsObject::open(value, "dto", "", &["updatePhoneToken"])?;
-        Ok(UpdatePhoneDto { update_phone_token: o.checked("updatePhoneToken", validate::token)? })
+impl Fields {
+    /// The compact JSON body (serde -> JS object -> `JSON.stringify`).
+    pub fn to_json(&self) -> Result<JsValue> {
+        // Maps as plain objects, so JSON.stringify sees their fields.
+        self.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .ok()
+            .and_then(|v| js_sys::JSON::stringify(&v).ok())
+            .map(JsValue::from)
+            .ok_or_else(|| GenAuthError::new(ErrorCode::BadResponse, "the request body could not be encoded"))
     }
 }
 
-impl UnbindPhoneDto {
-    pub fn from_js(value: &JsValue) -> Result<Self> {
-        let o = JsObject::open(value, "dto", "", &["passCode"])?;
-        Ok(UnbindPhoneDto { pass_code: o.checked("passCode", validate::pass_code)? })
+impl fmt::Debug for Fields {
+    /// Field names and values, with codes and tokens shown as `<redacted>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (field, value) in self.shape.fields.iter().zip(&self.values) {
+            let secret = matches!(field.kind, Kind::Text(Rule::PassCode | Rule::Token));
+            match value {
+                None => None,
+                Some(_) if secret => Some(map.entry(&field.key, &"<redacted>")),
+                Some(Value::Text(s)) => Some(map.entry(&field.key, s)),
+                Some(Value::Nested(inner)) => Some(map.entry(&field.key, inner)),
+                Some(_) => Some(map.entry(&field.key, &"…")),
+            };
+        }
+        map.finish()
     }
 }
 
@@ -166,22 +128,34 @@ impl UnbindPhoneDto {
 mod tests {
     use super::*;
 
+    fn fields(shape: &'static Shape, values: Vec<Option<&str>>) -> Fields {
+        Fields { shape, values: values.into_iter().map(|v| v.map(|s| Value::Text(s.into()))).collect() }
+    }
+
+    fn payload(old: [Option<&str>; 3]) -> Fields {
+        let [n, c, cc] = old;
+        let p = fields(&PHONE_PASS_CODE_PAYLOAD, vec![Some("18800000000"), Some("482913"), None, n, c, cc]);
+        Fields { shape: &VERIFY_UPDATE_PHONE_REQUEST, values: vec![Some(Value::Text("PHONE_PASSCODE".into())), Some(Value::Nested(p))] }
+    }
+
     #[test]
     fn debug_hides_codes_and_tokens() {
-        let payload = UpdatePhoneByPhonePassCodeDto {
-            new_phone_number: "18800000000".into(),
-            new_phone_pass_code: "482913".into(),
-            new_phone_country_code: None,
-            old_phone_number: Some("13900000000".into()),
-            old_phone_pass_code: Some("771204".into()),
-            old_phone_country_code: Some("+86".into()),
-        };
-        let shown = format!("{payload:?}");
-        assert!(shown.contains("18800000000") && shown.contains(REDACTED));
-        assert!(!shown.contains("482913") && !shown.contains("771204"));
-        let token = format!("{:?}", UpdatePhoneDto { update_phone_token: "tok-secret-1".into() });
-        assert!(!token.contains("tok-secret-1"));
-        let unbind = format!("{:?}", UnbindPhoneDto { pass_code: "5555".into() });
-        assert!(!unbind.contains("5555"));
+        let shown = format!("{:?}", payload([Some("13900000000"), Some("771204"), Some("+86")]));
+        assert!(shown.contains("18800000000") && shown.contains("<redacted>"), "{shown}");
+        assert!(!shown.contains("482913") && !shown.contains("771204"), "{shown}");
+        let token = format!("{:?}", fields(&UPDATE_PHONE, vec![Some("tok-secret-1")]));
+        assert!(!token.contains("tok-secret-1"), "{token}");
+        let unbind = format!("{:?}", fields(&UNBIND_PHONE, vec![Some("5555")]));
+        assert!(!unbind.contains("5555"), "{unbind}");
+    }
+
+    #[test]
+    fn old_number_and_code_go_together() {
+        let field = |old| check_verify(&payload(old)).err().and_then(|e| e.field);
+        assert_eq!(field([None, None, None]), None);
+        assert_eq!(field([Some("13900000000"), Some("771204"), None]), None);
+        assert_eq!(field([Some("13900000000"), None, None]).as_deref(), Some("phonePassCodePayload.oldPhonePassCode"));
+        assert_eq!(field([None, Some("771204"), None]).as_deref(), Some("phonePassCodePayload.oldPhoneNumber"));
+        assert_eq!(field([None, None, Some("+86")]).as_deref(), Some("phonePassCodePayload.oldPhoneCountryCode"));
     }
 }

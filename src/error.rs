@@ -1,10 +1,8 @@
-//! `GenAuthError`: every failure the client reports, as a plain Rust value that
-//! becomes a real JS `Error` (`name === "GenAuthError"`) only at the boundary, so the
-//! logic stays testable natively.
-//!
-//! Messages are `&'static str` joined with the field path: no `format!`, which would
-//! link in core::fmt (SIZE.md), and no secret ever reaches a message because none of
-//! the values we validate is echoed back.
+//! `GenAuthError`: every failure the client reports, as a plain Rust value that becomes a
+//! real JS `Error` (`name === "GenAuthError"`) only at the boundary, so the logic stays
+//! testable natively. Messages are short static text joined with the field path: no
+//! `format!` (it would link in core::fmt), and no message ever echoes an input value, so
+//! no token, code or number can leak through one.
 
 use js_sys::{Error, Reflect};
 use wasm_bindgen::JsValue;
@@ -34,24 +32,31 @@ pub enum ErrorCode {
     BadResponse,
     /// With `throwOnError`, an envelope whose `statusCode` is not 200.
     Api,
+    /// A method called after `free()`.
+    ClientFreed,
 }
+
+/// The strings JS sees in `error.code`, in the order of [`ErrorCode`].
+const CODES: [&str; 12] = [
+    "INVALID_ARGUMENT",
+    "NOT_AUTHENTICATED",
+    "SMS_COOLDOWN",
+    "TOKEN_EXPIRED",
+    "TOKEN_CONSUMED",
+    "TIMEOUT",
+    "ABORTED",
+    "NETWORK",
+    "HTTP_STATUS",
+    "BAD_RESPONSE",
+    "API",
+    "CLIENT_FREED",
+];
 
 impl ErrorCode {
     /// The string JS sees in `error.code`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
-            ErrorCode::NotAuthenticated => "NOT_AUTHENTICATED",
-            ErrorCode::SmsCooldown => "SMS_COOLDOWN",
-            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
-            ErrorCode::TokenConsumed => "TOKEN_CONSUMED",
-            ErrorCode::Timeout => "TIMEOUT",
-            ErrorCode::Aborted => "ABORTED",
-            ErrorCode::Network => "NETWORK",
-            ErrorCode::HttpStatus => "HTTP_STATUS",
-            ErrorCode::BadResponse => "BAD_RESPONSE",
-            ErrorCode::Api => "API",
-        }
+        // The discriminant is below CODES.len() by construction: no bounds check survives.
+        CODES[self as usize]
     }
 }
 
@@ -72,6 +77,7 @@ pub type Result<T> = core::result::Result<T, GenAuthError>;
 
 impl GenAuthError {
     /// An error with a code and a message and nothing else.
+    #[inline(never)]
     pub fn new(code: ErrorCode, message: &str) -> Self {
         GenAuthError {
             code,
@@ -85,13 +91,11 @@ impl GenAuthError {
     }
 
     /// `INVALID_ARGUMENT` for `field`; the message reads "`field`: `problem`".
+    #[inline(never)]
     pub fn invalid(field: &str, problem: &str) -> Self {
-        let mut message = String::with_capacity(field.len() + 2 + problem.len());
-        message.push_str(field);
-        message.push_str(": ");
-        message.push_str(problem);
-        let mut error = GenAuthError::new(ErrorCode::InvalidArgument, "");
-        error.message = message;
+        let mut error = GenAuthError::new(ErrorCode::InvalidArgument, field);
+        error.message.push_str(": ");
+        error.message.push_str(problem);
         error.field = Some(field.into());
         error
     }
@@ -106,20 +110,18 @@ impl From<GenAuthError> for JsValue {
             let _ = Reflect::set(&error, &JsValue::from_str(key), &value);
         };
         set("code", JsValue::from_str(e.code.as_str()));
-        if let Some(v) = e.field {
-            set("field", JsValue::from(v));
-        }
-        if let Some(v) = e.status_code {
-            set("statusCode", JsValue::from_f64(v));
-        }
-        if let Some(v) = e.api_code {
-            set("apiCode", JsValue::from_f64(v));
-        }
-        if let Some(v) = e.request_id {
-            set("requestId", JsValue::from(v));
-        }
-        if let Some(v) = e.retry_after_ms {
-            set("retryAfterMs", JsValue::from_f64(v));
+        let text = |v: Option<String>| v.map(JsValue::from);
+        let number = |v: Option<f64>| v.map(JsValue::from_f64);
+        for (key, value) in [
+            ("field", text(e.field)),
+            ("statusCode", number(e.status_code)),
+            ("apiCode", number(e.api_code)),
+            ("requestId", text(e.request_id)),
+            ("retryAfterMs", number(e.retry_after_ms)),
+        ] {
+            if let Some(v) = value {
+                set(key, v);
+            }
         }
         error.into()
     }
@@ -127,19 +129,15 @@ impl From<GenAuthError> for JsValue {
 
 /// Decimal digits of a whole number, for messages (cheaper than `format!`).
 pub fn decimal(mut n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
+    let mut digits = Vec::with_capacity(20);
     loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (n % 10) as u8;
-        }
+        digits.push(b'0' + (n % 10) as u8);
         n /= 10;
-        if n == 0 || start == 0 {
+        if n == 0 {
             break;
         }
     }
-    digits.get(start..).map(|d| d.iter().map(|&b| b as char).collect()).unwrap_or_default()
+    digits.iter().rev().map(|&b| b as char).collect()
 }
 
 #[cfg(test)]
@@ -168,5 +166,6 @@ mod tests {
         assert_eq!(ErrorCode::SmsCooldown.as_str(), "SMS_COOLDOWN");
         assert_eq!(ErrorCode::HttpStatus.as_str(), "HTTP_STATUS");
         assert_eq!(ErrorCode::BadResponse.as_str(), "BAD_RESPONSE");
+        assert_eq!(ErrorCode::ClientFreed.as_str(), "CLIENT_FREED");
     }
 }

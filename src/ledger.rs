@@ -57,10 +57,7 @@ pub fn sms_key(channel: &str, phone_number: &str, country_code: Option<&str>) ->
 impl Ledger {
     /// Milliseconds until another SMS may be sent to `key`; 0 when allowed now.
     pub fn sms_cooldown_remaining(&self, key: u64, now: f64) -> f64 {
-        self.sms_sent
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(0.0, |(_, at)| (at + SMS_COOLDOWN_MS - now).clamp(0.0, SMS_COOLDOWN_MS).ceil())
+        self.sms_sent.iter().find(|(k, _)| *k == key).map_or(0.0, |(_, at)| (at + SMS_COOLDOWN_MS - now).clamp(0.0, SMS_COOLDOWN_MS).ceil())
     }
 
     /// Records a successful send.
@@ -72,27 +69,24 @@ impl Ledger {
         self.sms_sent.push((key, now));
     }
 
-    /// Records a token received from verifyUpdatePhoneRequest.
-    pub fn token_issued(&mut self, token: &str, expires_in_secs: f64, now: f64) {
-        let hash = hash(&[token]);
+    /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.
+    pub fn token_issued(&mut self, hash: u64, expires_in_secs: f64, sent_at: f64) {
         self.tokens.retain(|t| t.hash != hash);
         if self.tokens.len() >= MAX_TOKENS {
             self.tokens.remove(0);
         }
-        self.tokens.push(TokenRecord { hash, expires_at: now + expires_in_secs * 1000.0, consumed: false });
+        self.tokens.push(TokenRecord { hash, expires_at: sent_at + expires_in_secs * 1000.0, consumed: false });
     }
 
-    /// Records a successful updatePhone with `token`.
-    pub fn token_consumed(&mut self, token: &str) {
-        let hash = hash(&[token]);
+    /// Records a successful updatePhone with the token of this [`hash`].
+    pub fn token_consumed(&mut self, hash: u64) {
         if let Some(t) = self.tokens.iter_mut().find(|t| t.hash == hash) {
             t.consumed = true;
         }
     }
 
-    /// What the client knows of `token`.
-    pub fn token_state(&self, token: &str, now: f64) -> TokenState {
-        let hash = hash(&[token]);
+    /// What the client knows of the token of this [`hash`].
+    pub fn token_state(&self, hash: u64, now: f64) -> TokenState {
         match self.tokens.iter().find(|t| t.hash == hash) {
             None => TokenState::Unknown,
             Some(t) if t.consumed => TokenState::Consumed,
@@ -144,24 +138,26 @@ mod tests {
     #[test]
     fn tokens_expire_and_are_consumed() {
         let mut l = Ledger::default();
-        assert_eq!(l.token_state("t1", 0.0), TokenState::Unknown);
-        l.token_issued("t1", 60.0, 1000.0);
-        assert_eq!(l.token_state("t1", 60_999.0), TokenState::Live);
-        assert_eq!(l.token_state("t1", 61_000.0), TokenState::Expired);
-        l.token_consumed("t1");
-        assert_eq!(l.token_state("t1", 2000.0), TokenState::Consumed);
-        assert_eq!(l.token_state("t2", 2000.0), TokenState::Unknown);
+        let (t1, t2) = (hash(&["t1"]), hash(&["t2"]));
+        assert_eq!(l.token_state(t1, 0.0), TokenState::Unknown);
+        // Sent at 1000 ms: its 60 s count from then, however late the answer came.
+        l.token_issued(t1, 60.0, 1000.0);
+        assert_eq!(l.token_state(t1, 60_999.0), TokenState::Live);
+        assert_eq!(l.token_state(t1, 61_000.0), TokenState::Expired);
+        l.token_consumed(t1);
+        assert_eq!(l.token_state(t1, 2000.0), TokenState::Consumed);
+        assert_eq!(l.token_state(t2, 2000.0), TokenState::Unknown);
     }
 
     #[test]
     fn token_memory_is_bounded() {
         let mut l = Ledger::default();
         for i in 0..100u64 {
-            l.token_issued(&crate::error::decimal(i), 60.0, 0.0);
+            l.token_issued(i, 60.0, 0.0);
         }
         assert_eq!(l.tokens.len(), MAX_TOKENS);
-        assert_eq!(l.token_state("99", 1.0), TokenState::Live);
-        assert_eq!(l.token_state("0", 1.0), TokenState::Unknown);
+        assert_eq!(l.token_state(99, 1.0), TokenState::Live);
+        assert_eq!(l.token_state(0, 1.0), TokenState::Unknown);
     }
 
     #[test]

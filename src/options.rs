@@ -1,17 +1,43 @@
-//! The constructor's options, decoded from the caller's own properties, and `appHost`
-//! normalisation as the official Node SDK does it (add `https://`, drop trailing `/`),
-//! plus a refusal of plain `http://` to anything but loopback.
+//! The constructor's options, decoded by their table, and `appHost` normalisation as the
+//! official Node SDK does it (add `https://`, drop trailing `/`), plus a refusal of plain
+//! `http://` to anything but loopback.
 
-use crate::args::JsObject;
+use crate::args::{decode, Field, Kind, Shape};
 use crate::error::{GenAuthError, Result};
-use crate::validate;
+use crate::validate::{self, Rule};
 use wasm_bindgen::JsValue;
 
 /// Default request timeout, the official SDKs' figure.
 pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 
-const OPTION_KEYS: [&str; 8] =
-    ["appId", "appHost", "accessToken", "timeout", "lang", "throwOnError", "allowInsecureHttp", "appSecret"];
+/// `AuthenticationClientOptions`.
+static OPTIONS: Shape = Shape {
+    name: "options",
+    path: "",
+    fields: &[
+        Field { key: "appId", kind: Kind::Text(Rule::AppId), required: true },
+        Field { key: "appHost", kind: Kind::Text(Rule::Any), required: true },
+        Field { key: "accessToken", kind: Kind::Text(Rule::Token), required: false },
+        Field { key: "timeout", kind: Kind::Number, required: false },
+        Field { key: "lang", kind: Kind::Text(Rule::Lang), required: false },
+        Field { key: "throwOnError", kind: Kind::Flag, required: false },
+        Field { key: "allowInsecureHttp", kind: Kind::Flag, required: false },
+        Field {
+            key: "appSecret",
+            kind: Kind::Refused("is refused: these endpoints never need it, and it must never ship to a browser"),
+            required: false,
+        },
+    ],
+};
+
+// Positions in OPTIONS.
+const APP_ID: usize = 0;
+const APP_HOST: usize = 1;
+const ACCESS_TOKEN: usize = 2;
+const TIMEOUT: usize = 3;
+const LANG: usize = 4;
+const THROW_ON_ERROR: usize = 5;
+const ALLOW_INSECURE_HTTP: usize = 6;
 
 /// Longest accepted `appHost`.
 const MAX_APP_HOST_LEN: usize = 2048;
@@ -30,24 +56,26 @@ pub struct ClientOptions {
 impl ClientOptions {
     /// Decodes and checks the constructor argument.
     pub fn from_js(value: &JsValue) -> Result<ClientOptions> {
-        let o = JsObject::open(value, "options", "", &OPTION_KEYS)?;
-        if o.has("appSecret")? {
-            return Err(GenAuthError::invalid(
-                "appSecret",
-                "is refused: these endpoints never need it, and an app secret must never be shipped to a browser",
-            ));
-        }
-        let app_id = o.checked("appId", validate::app_id)?;
-        let allow_insecure = o.opt_bool("allowInsecureHttp")?.unwrap_or(false);
-        let base_url = normalise_app_host("appHost", &o.string("appHost")?, allow_insecure)?;
-        let access_token = o.opt_checked("accessToken", validate::token)?;
-        let timeout_ms = match o.opt_f64("timeout")? {
-            Some(t) => validate::timeout_ms("timeout", t).map(|_| t)?,
-            None => DEFAULT_TIMEOUT_MS,
-        };
-        let lang = o.opt_checked("lang", validate::lang)?;
-        let throw_on_error = o.opt_bool("throwOnError")?.unwrap_or(false);
-        Ok(ClientOptions { app_id, base_url, access_token, timeout_ms, lang, throw_on_error })
+        let mut o = decode(value, &OPTIONS)?;
+        let base_url = normalise_app_host("appHost", o.text(APP_HOST).unwrap_or_default(), o.flag(ALLOW_INSECURE_HTTP))?;
+        let timeout_ms = timeout(o.number(TIMEOUT), "timeout", DEFAULT_TIMEOUT_MS)?;
+        Ok(ClientOptions {
+            app_id: o.take_text(APP_ID).unwrap_or_default(),
+            base_url,
+            access_token: o.take_text(ACCESS_TOKEN),
+            timeout_ms,
+            lang: o.take_text(LANG),
+            throw_on_error: o.flag(THROW_ON_ERROR),
+        })
+    }
+}
+
+/// A `timeout` option: whole milliseconds from 1 to 120000, or `default` when absent.
+pub fn timeout(value: Option<f64>, field: &str, default: f64) -> Result<f64> {
+    match value {
+        None => Ok(default),
+        Some(ms) if validate::timeout_ok(ms) => Ok(ms),
+        Some(_) => Err(GenAuthError::invalid(field, "must be a whole number of milliseconds from 1 to 120000")),
     }
 }
 
@@ -70,7 +98,7 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
             } else if scheme.eq_ignore_ascii_case(b"http") {
                 (false, after)
             } else {
-                return Err(GenAuthError::invalid(field, "must use https:// (or http:// for a local emulator)"));
+                return Err(GenAuthError::invalid(field, "must use https://"));
             }
         }
         None => (true, bytes),
@@ -80,20 +108,14 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
     }
     // ASCII only (an internationalised domain goes in its punycode form).
     if rest.iter().any(|&b| !b.is_ascii_graphic() || matches!(b, b'?' | b'#' | b'\\')) {
-        return Err(GenAuthError::invalid(
-            field,
-            "must be a plain ASCII origin such as \"https://example.genauth.ai\" (no spaces, query or fragment; punycode for international names)",
-        ));
+        return Err(GenAuthError::invalid(field, "must be an ASCII origin like \"https://example.genauth.ai\", without query or fragment"));
     }
     let authority = rest.split(|&b| b == b'/').next().unwrap_or_default();
     let Some(host_name) = host_of(authority) else {
-        return Err(GenAuthError::invalid(field, "must name a host, e.g. \"https://example.genauth.ai\" (no user name, port 1-65535)"));
+        return Err(GenAuthError::invalid(field, "must name a host (no user name; port 1-65535)"));
     };
     if !https && !allow_insecure_http && !is_loopback(host_name) {
-        return Err(GenAuthError::invalid(
-            field,
-            "must use https://: plain http:// would send the access token in clear text (allowed for loopback, or with allowInsecureHttp: true)",
-        ));
+        return Err(GenAuthError::invalid(field, "must use https:// (http:// only to loopback, or with allowInsecureHttp)"));
     }
     let mut url = String::from(if https { "https://" } else { "http://" });
     // `rest` is ASCII (checked above), so every byte is a char.
@@ -164,9 +186,21 @@ mod tests {
     #[test]
     fn refuses_what_fetch_would_choke_on() {
         for bad in [
-            "", "/", "https://", "ftp://a.b", "javascript://x", "https://a b", "https://a.b?x=1",
-            "https://a.b#f", "https://user:pw@a.b", "https://a.b:0", "https://a.b:99999", "https://a.b:8a",
-            "https://[::1", "https://a.b\n", "https://:80",
+            "",
+            "/",
+            "https://",
+            "ftp://a.b",
+            "javascript://x",
+            "https://a b",
+            "https://a.b?x=1",
+            "https://a.b#f",
+            "https://user:pw@a.b",
+            "https://a.b:0",
+            "https://a.b:99999",
+            "https://a.b:8a",
+            "https://[::1",
+            "https://a.b\n",
+            "https://:80",
         ] {
             assert!(norm(bad).is_err(), "{bad:?}");
         }

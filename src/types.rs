@@ -97,7 +97,7 @@ export interface UnbindPhoneDto {
 /** The stable codes of `GenAuthError`. */
 export type GenAuthErrorCode =
   | "INVALID_ARGUMENT" | "NOT_AUTHENTICATED" | "SMS_COOLDOWN" | "TOKEN_EXPIRED" | "TOKEN_CONSUMED"
-  | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API";
+  | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API" | "CLIENT_FREED";
 
 /** Every error thrown or rejected by this package: a real `Error` with `name === "GenAuthError"`. */
 export interface GenAuthError extends Error {

@@ -1,10 +1,9 @@
-//! Input checks on plain Rust strings, each naming the field it rejects. The rules
-//! (README, "Input rules") are stricter than the server's on purpose: a bad value is
-//! refused before it costs an SMS or a round trip.
+//! The input rules, on plain Rust strings. Each rule is a value of [`Rule`] so the argument
+//! tables (`dto.rs`, `options.rs`) can name it, and one non-generic [`problem`] checks any
+//! of them. The rules (README, "Input rules") are stricter than the server's on purpose: a
+//! bad value is refused before it costs an SMS or a round trip.
 
-use crate::error::{GenAuthError, Result};
-
-/// The SMS channels every official SDK knows (CONTRACT.md); there is no UPDATE_PHONE one.
+/// The SMS channels every official SDK knows (docs/CONTRACT.md); there is no UPDATE_PHONE one.
 pub const SMS_CHANNELS: [&str; 11] = [
     "CHANNEL_LOGIN",
     "CHANNEL_REGISTER",
@@ -19,14 +18,75 @@ pub const SMS_CHANNELS: [&str; 11] = [
     "CHANNEL_DELETE_ACCOUNT",
 ];
 
-/// The only verification method the API supports.
-pub const PHONE_PASSCODE: &str = "PHONE_PASSCODE";
+/// A rule a string field must pass.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rule {
+    /// One of [`SMS_CHANNELS`].
+    Channel,
+    /// 4 to 15 ASCII digits, without the country code.
+    Phone,
+    /// `+` and 1 to 4 digits.
+    CountryCode,
+    /// 4 to 10 ASCII digits.
+    PassCode,
+    /// Printable ASCII, no leading or trailing space, 1 to 8192 characters.
+    Token,
+    /// 1 to 128 printable ASCII characters without spaces.
+    AppId,
+    /// `zh-CN` or `en-US`.
+    Lang,
+    /// `PHONE_PASSCODE`, the only verification method the API has.
+    VerifyMethod,
+    /// Any string (checked elsewhere, e.g. `appHost`).
+    Any,
+}
 
-/// Longest token we accept: far above any real JWT, far below what breaks a header.
+/// Longest token accepted: far above any real JWT, far below what breaks a header.
 const MAX_TOKEN_LEN: usize = 8192;
 
-fn all_digits(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit())
+fn digits(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `None` when `value` passes `rule`, else what is wrong, in words that never quote it.
+#[inline(never)]
+pub fn problem(rule: Rule, value: &str) -> Option<&'static str> {
+    let ok = match rule {
+        Rule::Channel => SMS_CHANNELS.contains(&value),
+        Rule::Phone if value.starts_with('+') => return Some("must not include the country code (it goes in ...CountryCode)"),
+        Rule::Phone => digits(value, 4, 15),
+        Rule::CountryCode => value.strip_prefix('+').is_some_and(|d| digits(d, 1, 4)),
+        Rule::PassCode => digits(value, 4, 10),
+        Rule::Token => {
+            !value.is_empty()
+                && value.len() <= MAX_TOKEN_LEN
+                && value.bytes().all(|b| (0x20..0x7f).contains(&b))
+                && !value.starts_with(' ')
+                && !value.ends_with(' ')
+        }
+        Rule::AppId => (1..=128).contains(&value.len()) && value.bytes().all(|b| (0x21..0x7f).contains(&b)),
+        Rule::Lang => value == "zh-CN" || value == "en-US",
+        Rule::VerifyMethod => value == "PHONE_PASSCODE",
+        Rule::Any => true,
+    };
+    if ok {
+        return None;
+    }
+    Some(match rule {
+        Rule::Channel => "must be an SmsChannel, e.g. CHANNEL_BIND_PHONE",
+        Rule::Phone => "must be 4 to 15 ASCII digits",
+        Rule::CountryCode => "must be \"+\" and 1 to 4 digits, e.g. \"+86\"",
+        Rule::PassCode => "must be 4 to 10 ASCII digits",
+        Rule::Token => "must be 1 to 8192 printable ASCII characters, not starting or ending with a space",
+        Rule::AppId => "must be 1 to 128 printable ASCII characters without spaces",
+        Rule::Lang => "must be \"zh-CN\" or \"en-US\"",
+        _ => "must be \"PHONE_PASSCODE\"",
+    })
+}
+
+/// A timeout in milliseconds: a whole number from 1 to 120000.
+pub fn timeout_ok(ms: f64) -> bool {
+    ms.fract() == 0.0 && (1.0..=120_000.0).contains(&ms)
 }
 
 /// `s` as a whole decimal number no larger than `max` (ASCII digits only, at most 9 of
@@ -39,98 +99,12 @@ pub fn decimal_at_most(s: &[u8], max: u32) -> Option<u32> {
     (n <= max).then_some(n)
 }
 
-/// One of [`SMS_CHANNELS`].
-pub fn channel(field: &str, value: &str) -> Result<()> {
-    if SMS_CHANNELS.contains(&value) {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be one of the SmsChannel values, e.g. CHANNEL_BIND_PHONE"))
-    }
-}
-
-/// A phone number without its country code: 4 to 15 ASCII digits.
-pub fn phone_number(field: &str, value: &str) -> Result<()> {
-    if value.starts_with('+') {
-        return Err(GenAuthError::invalid(
-            field,
-            "must not include the country code: put it (e.g. \"+86\") in the matching ...CountryCode field",
-        ));
-    }
-    if (4..=15).contains(&value.len()) && all_digits(value) {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be 4 to 15 ASCII digits"))
-    }
-}
-
-/// A country calling code: `+` and 1 to 4 digits.
-pub fn country_code(field: &str, value: &str) -> Result<()> {
-    match value.strip_prefix('+') {
-        Some(digits) if (1..=4).contains(&digits.len()) && all_digits(digits) => Ok(()),
-        _ => Err(GenAuthError::invalid(field, "must be \"+\" followed by 1 to 4 digits, e.g. \"+86\"")),
-    }
-}
-
-/// An SMS verification code: 4 to 10 ASCII digits.
-pub fn pass_code(field: &str, value: &str) -> Result<()> {
-    if (4..=10).contains(&value.len()) && all_digits(value) {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be 4 to 10 ASCII digits"))
-    }
-}
-
-/// An opaque token (access or update token): non-empty printable ASCII that can travel in
-/// a header, at most 8192 characters. Inner single spaces are allowed ("Bearer x").
-pub fn token(field: &str, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(GenAuthError::invalid(field, "must not be empty"));
-    }
-    let printable = value.bytes().all(|b| (0x20..0x7f).contains(&b));
-    let trimmed = !value.starts_with(' ') && !value.ends_with(' ');
-    if value.len() <= MAX_TOKEN_LEN && printable && trimmed {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(
-            field,
-            "must be printable ASCII without leading or trailing spaces, at most 8192 characters",
-        ))
-    }
-}
-
-/// The application id: 1 to 128 printable ASCII characters without spaces.
-pub fn app_id(field: &str, value: &str) -> Result<()> {
-    if (1..=128).contains(&value.len()) && value.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be 1 to 128 printable ASCII characters without spaces"))
-    }
-}
-
-/// A timeout in milliseconds: a whole number from 1 to 120000.
-pub fn timeout_ms(field: &str, value: f64) -> Result<()> {
-    if value.fract() == 0.0 && (1.0..=120_000.0).contains(&value) {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be a whole number of milliseconds from 1 to 120000"))
-    }
-}
-
-/// The language of the server's messages.
-pub fn lang(field: &str, value: &str) -> Result<()> {
-    if value == "zh-CN" || value == "en-US" {
-        Ok(())
-    } else {
-        Err(GenAuthError::invalid(field, "must be \"zh-CN\" or \"en-US\""))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn field_of(r: Result<()>) -> Option<String> {
-        r.err().and_then(|e| e.field)
+    fn ok(rule: Rule, v: &str) -> bool {
+        problem(rule, v).is_none()
     }
 
     #[test]
@@ -145,78 +119,82 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        assert!(phone_number("p", "18812345678").is_ok());
-        assert!(phone_number("p", "1234").is_ok());
-        assert!(phone_number("p", "123456789012345").is_ok());
+        assert!(ok(Rule::Phone, "18812345678"));
+        assert!(ok(Rule::Phone, "1234"));
+        assert!(ok(Rule::Phone, "123456789012345"));
         for bad in ["", "123", "1234567890123456", "188 1234 5678", "１２３４５", "12a45", "-1234"] {
-            assert_eq!(field_of(phone_number("p", bad)).as_deref(), Some("p"), "{bad:?}");
+            assert!(!ok(Rule::Phone, bad), "{bad:?}");
         }
-        let plus = phone_number("newPhoneNumber", "+8618812345678").unwrap_err();
-        assert!(plus.message.contains("CountryCode"), "{}", plus.message);
+        assert!(problem(Rule::Phone, "+8618812345678").is_some_and(|p| p.contains("CountryCode")));
     }
 
     #[test]
     fn country_codes() {
-        for ok in ["+1", "+86", "+1242", "+44"] {
-            assert!(country_code("c", ok).is_ok(), "{ok}");
+        for good in ["+1", "+86", "+1242", "+44"] {
+            assert!(ok(Rule::CountryCode, good), "{good}");
         }
         for bad in ["", "+", "86", "+12345", "+8a", "++86", " +86"] {
-            assert!(country_code("c", bad).is_err(), "{bad:?}");
+            assert!(!ok(Rule::CountryCode, bad), "{bad:?}");
         }
     }
 
     #[test]
     fn pass_codes() {
-        assert!(pass_code("c", "1234").is_ok());
-        assert!(pass_code("c", "1234567890").is_ok());
+        assert!(ok(Rule::PassCode, "1234"));
+        assert!(ok(Rule::PassCode, "1234567890"));
         for bad in ["", "123", "12345678901", "12 34", "١٢٣٤"] {
-            assert!(pass_code("c", bad).is_err(), "{bad:?}");
+            assert!(!ok(Rule::PassCode, bad), "{bad:?}");
         }
     }
 
     #[test]
-    fn pass_code_errors_do_not_echo_the_code() {
-        let e = pass_code("passCode", "98765x").unwrap_err();
-        assert!(!e.message.contains("98765"));
+    fn problems_never_echo_the_value() {
+        for (rule, secret) in [(Rule::PassCode, "98765x"), (Rule::Token, "secret-token\n"), (Rule::Phone, "+8613900000000")] {
+            let p = problem(rule, secret).unwrap();
+            assert!(!p.contains(secret.trim()) && !p.contains("98765") && !p.contains("139000"), "{p}");
+        }
     }
 
     #[test]
     fn tokens() {
-        assert!(token("t", "abc.def-ghi").is_ok());
-        assert!(token("t", "Bearer abc").is_ok());
+        assert!(ok(Rule::Token, "abc.def-ghi"));
+        assert!(ok(Rule::Token, "Bearer abc"));
         for bad in ["", " abc", "abc ", "a\nb", "a\u{7f}b", "ä"] {
-            assert!(token("t", bad).is_err(), "{bad:?}");
+            assert!(!ok(Rule::Token, bad), "{bad:?}");
         }
-        assert!(token("t", &"a".repeat(8193)).is_err());
-        let e = token("accessToken", "secret-token\n").unwrap_err();
-        assert!(!e.message.contains("secret-token"));
+        assert!(!ok(Rule::Token, &"a".repeat(8193)));
+        assert!(ok(Rule::Token, &"a".repeat(8192)));
     }
 
     #[test]
     fn channels() {
         for c in SMS_CHANNELS {
-            assert!(channel("channel", c).is_ok());
+            assert!(ok(Rule::Channel, c));
         }
-        assert!(channel("channel", "CHANNEL_UPDATE_PHONE").is_err());
-        assert!(channel("channel", "channel_bind_phone").is_err());
+        assert!(!ok(Rule::Channel, "CHANNEL_UPDATE_PHONE"));
+        assert!(!ok(Rule::Channel, "channel_bind_phone"));
     }
 
     #[test]
     fn timeouts() {
-        assert!(timeout_ms("t", 1.0).is_ok());
-        assert!(timeout_ms("t", 120_000.0).is_ok());
+        assert!(timeout_ok(1.0));
+        assert!(timeout_ok(120_000.0));
         for bad in [0.0, -5.0, 120_001.0, 1.5, f64::NAN, f64::INFINITY] {
-            assert!(timeout_ms("t", bad).is_err(), "{bad}");
+            assert!(!timeout_ok(bad), "{bad}");
         }
     }
 
     #[test]
-    fn app_ids_and_langs() {
-        assert!(app_id("appId", "62a0f9b5d1c2e3f4a5b6c7d8").is_ok());
-        assert!(app_id("appId", "").is_err());
-        assert!(app_id("appId", "a b").is_err());
-        assert!(lang("lang", "en-US").is_ok());
-        assert!(lang("lang", "zh-CN").is_ok());
-        assert!(lang("lang", "en").is_err());
+    fn app_ids_langs_and_methods() {
+        assert!(ok(Rule::AppId, "62a0f9b5d1c2e3f4a5b6c7d8"));
+        assert!(!ok(Rule::AppId, ""));
+        assert!(!ok(Rule::AppId, "a b"));
+        assert!(!ok(Rule::AppId, &"a".repeat(129)));
+        assert!(ok(Rule::Lang, "en-US"));
+        assert!(ok(Rule::Lang, "zh-CN"));
+        assert!(!ok(Rule::Lang, "en"));
+        assert!(ok(Rule::VerifyMethod, "PHONE_PASSCODE"));
+        assert!(!ok(Rule::VerifyMethod, "EMAIL_PASSCODE"));
+        assert!(ok(Rule::Any, ""));
     }
 }

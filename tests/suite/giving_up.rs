@@ -49,18 +49,21 @@ async fn timeouts_and_aborts_close_the_connection() {
     let slow = |ms: f64| obj(&[("delayMs", JsValue::from_f64(ms))]);
 
     // A per-call timeout, while the answer's body never ends.
-    let (code, rec) = watched(hang(), || c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("timeout", JsValue::from_f64(300.0))]), JsValue::UNDEFINED)).await;
+    let (code, rec) =
+        watched(hang(), || c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("timeout", JsValue::from_f64(300.0))]))).await;
     assert_eq!(code, "TIMEOUT");
     assert_closed_by_client(&rec, "hang", (250.0, 2500.0));
 
     // The client's default timeout, while the server has not answered at all.
-    let short = AuthenticationClient::new(options(None, &[("timeout", JsValue::from_f64(400.0))]), JsValue::UNDEFINED).unwrap();
-    let (code, rec) = watched(slow(5000.0), || short.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none(), JsValue::UNDEFINED)).await;
+    let short = AuthenticationClient::new(options(None, &[("timeout", JsValue::from_f64(400.0))])).unwrap();
+    let (code, rec) = watched(slow(5000.0), || short.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await;
     assert_eq!(code, "TIMEOUT");
     assert_closed_by_client(&rec, "delay", (350.0, 2500.0));
 
     // A per-call timeout longer than the client's default wins: the answer arrives.
-    let (code, rec) = watched(slow(800.0), || short.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("timeout", JsValue::from_f64(3000.0))]), JsValue::UNDEFINED)).await;
+    let (code, rec) =
+        watched(slow(800.0), || short.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("timeout", JsValue::from_f64(3000.0))])))
+            .await;
     assert_eq!(code, "ok");
     assert_eq!(get(&rec, &["answered"]), JsValue::TRUE);
     assert_eq!(get(&rec, &["closedByClient"]), JsValue::FALSE);
@@ -69,7 +72,7 @@ async fn timeouts_and_aborts_close_the_connection() {
     let controller = abort_controller();
     let signal = get(&controller, &["signal"]);
     let (code, rec) = watched(slow(5000.0), || {
-        let p = c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("signal", signal)]), JsValue::UNDEFINED);
+        let p = c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("signal", signal)]));
         let fire = wasm_bindgen::closure::Closure::once_into_js(move || abort(&controller));
         set_timeout(fire.unchecked_ref(), 150.0);
         p

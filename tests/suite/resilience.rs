@@ -14,13 +14,13 @@ fn in_browser() -> bool {
 }
 
 /// Starts call `method` (0..4) with a valid argument that goes to the network.
-fn start_call(c: &AuthenticationClient, method: usize, marker: u32, opts: Option<genauth_phone::CallOptionsArg>) -> Promise {
+fn start_call(c: &AuthenticationClient, method: usize, marker: u32, opts: JsValue) -> Promise {
     let digits = (10_000_000 + marker).to_string();
     match method {
-        0 => c.send_sms(sms("CHANNEL_BIND_PHONE", &(String::from("137") + &digits)), opts, JsValue::UNDEFINED),
-        1 => c.verify_update_phone_request(verify_dto(&(String::from("136") + &digits), "123456", None), opts, JsValue::UNDEFINED),
-        2 => c.update_phone(token_dto(&(String::from("marker-") + &digits)), opts, JsValue::UNDEFINED),
-        _ => c.unbind_phone(obj(&[("passCode", s(&digits))]), opts, JsValue::UNDEFINED),
+        0 => c.send_sms(sms("CHANNEL_BIND_PHONE", &(String::from("137") + &digits)), opts),
+        1 => c.verify_update_phone_request(verify_dto(&(String::from("136") + &digits), "123456", None), opts),
+        2 => c.update_phone(token_dto(&(String::from("marker-") + &digits)), opts),
+        _ => c.unbind_phone(obj(&[("passCode", s(&digits))]), opts),
     }
 }
 
@@ -36,7 +36,7 @@ fn marker_of(request: &JsValue) -> Option<u32> {
 
 #[wasm_bindgen_test]
 async fn broken_servers_give_documented_codes_for_every_method() {
-    let c = AuthenticationClient::new(options(Some("token-for-faults"), &[("timeout", JsValue::from_f64(1500.0))]), JsValue::UNDEFINED).unwrap();
+    let c = AuthenticationClient::new(options(Some("token-for-faults"), &[("timeout", JsValue::from_f64(1500.0))])).unwrap();
     let raw = |status: f64, content_type: &str, body: &str| {
         obj(&[("status", JsValue::from_f64(status)), ("contentType", s(content_type)), ("body", s(body))])
     };
@@ -65,7 +65,11 @@ async fn broken_servers_give_documented_codes_for_every_method() {
     ];
     if in_browser() {
         // Only browsers enforce CORS: an answer for another origin is a network error there.
-        let cors = obj(&[("status", JsValue::from_f64(200.0)), ("headers", obj(&[("access-control-allow-origin", s("https://elsewhere.example"))])), ("body", s("{\"statusCode\":200}"))]);
+        let cors = obj(&[
+            ("status", JsValue::from_f64(200.0)),
+            ("headers", obj(&[("access-control-allow-origin", s("https://elsewhere.example"))])),
+            ("body", s("{\"statusCode\":200}")),
+        ]);
         faults.push(("CORS refused", vec![cors], "NETWORK"));
     }
     let mut count = 0;
@@ -91,7 +95,7 @@ async fn broken_servers_give_documented_codes_for_every_method() {
     }
     dev("DELETE", "/__emulator/faults", None).await;
     // The client keeps working.
-    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none(), JsValue::UNDEFINED)).await.unwrap();
+    let ok = call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await.unwrap();
     assert_eq!(get_num(&ok, &["statusCode"]), Some(200.0));
     console_log!("broken servers: {count} faults x methods, each with its documented code; client still works");
 }
@@ -112,7 +116,7 @@ async fn load_round(c: &AuthenticationClient, tokens: &[String], round: u32, wit
     for i in 0..1000u32 {
         let marker = round * 1000 + i;
         let token = &tokens[(i % 3) as usize];
-        c.set_access_token(s(token), JsValue::UNDEFINED).unwrap();
+        c.set_access_token(s(token)).unwrap();
         expected.insert(marker, token.clone());
         let opts = if i % 4 == 3 {
             let controller = abort_controller();
@@ -181,7 +185,9 @@ async fn load_with_token_switches_and_aborts_settles_everything() {
     }
     let after = wasm_memory_bytes();
     assert!(after - baseline <= 65_536.0, "wasm memory grew from {baseline} to {after} bytes after warm-up");
-    console_log!("load: 8 x 1000 concurrent calls settled, tokens as at call start; wasm memory {baseline} -> {after} bytes over the last 5000");
+    console_log!(
+        "load: 8 x 1000 concurrent calls settled, tokens as at call start; wasm memory {baseline} -> {after} bytes over the last 5000"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -189,10 +195,8 @@ async fn secrets_never_reach_messages_or_the_console() {
     // Record every console line while the client runs.
     let console = js_sys::Reflect::get(&js_sys::global(), &s("console")).unwrap();
     let recorded = Array::new();
-    let originals: Vec<(String, JsValue)> = ["log", "info", "warn", "error", "debug"]
-        .iter()
-        .map(|m| (m.to_string(), js_sys::Reflect::get(&console, &s(m)).unwrap()))
-        .collect();
+    let originals: Vec<(String, JsValue)> =
+        ["log", "info", "warn", "error", "debug"].iter().map(|m| (m.to_string(), js_sys::Reflect::get(&console, &s(m)).unwrap())).collect();
     let sink = recorded.clone();
     let recorder = Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(move |a: JsValue, b: JsValue, c: JsValue| {
         for v in [a, b, c] {
@@ -208,7 +212,7 @@ async fn secrets_never_reach_messages_or_the_console() {
     let token = String::from("tok-") + SECRET_MARK + "-access";
     let update_token = String::from("upd-") + SECRET_MARK + "-update";
     let code = "987654";
-    let c = AuthenticationClient::new(options(Some(&token), &[("throwOnError", JsValue::TRUE)]), JsValue::UNDEFINED).unwrap();
+    let c = AuthenticationClient::new(options(Some(&token), &[("throwOnError", JsValue::TRUE)])).unwrap();
     let mut messages = Vec::new();
     let mut collect = |r: Result<JsValue, JsValue>| {
         if let Err(e) = r {
@@ -217,16 +221,16 @@ async fn secrets_never_reach_messages_or_the_console() {
         }
     };
     // Refused by the server (unknown token, wrong code), by the client, and by transport faults.
-    collect(call(c.update_phone(token_dto(&update_token), none(), JsValue::UNDEFINED)).await);
-    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none(), JsValue::UNDEFINED)).await);
-    collect(call(c.verify_update_phone_request(verify_dto("13900000000", code, Some(("13900000001", code))), none(), JsValue::UNDEFINED)).await);
-    collect(call(c.unbind_phone(obj(&[("passCode", s(&(String::from(code) + "x")))]), none(), JsValue::UNDEFINED)).await);
-    collect(call(c.update_phone(token_dto(&(update_token.clone() + "\n")), none(), JsValue::UNDEFINED)).await);
+    collect(call(c.update_phone(token_dto(&update_token), none())).await);
+    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none())).await);
+    collect(call(c.verify_update_phone_request(verify_dto("13900000000", code, Some(("13900000001", code))), none())).await);
+    collect(call(c.unbind_phone(obj(&[("passCode", s(&(String::from(code) + "x")))]), none())).await);
+    collect(call(c.update_phone(token_dto(&(update_token.clone() + "\n")), none())).await);
     fault(obj(&[("status", JsValue::from_f64(500.0)), ("body", s("oops"))])).await;
-    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none(), JsValue::UNDEFINED)).await);
-    collect(AuthenticationClient::new(options(Some(&(token.clone() + " ")), &[]), JsValue::UNDEFINED).map(|_| JsValue::NULL));
-    collect(AuthenticationClient::new(options(None, &[("appSecret", s(SECRET_MARK))]), JsValue::UNDEFINED).map(|_| JsValue::NULL));
-    collect(c.set_access_token(s(&(token.clone() + "\u{7}")), JsValue::UNDEFINED).map(|_| JsValue::NULL));
+    collect(call(c.unbind_phone(obj(&[("passCode", s(code))]), none())).await);
+    collect(AuthenticationClient::new(options(Some(&(token.clone() + " ")), &[])).map(|_| JsValue::NULL));
+    collect(AuthenticationClient::new(options(None, &[("appSecret", s(SECRET_MARK))])).map(|_| JsValue::NULL));
+    collect(c.set_access_token(s(&(token.clone() + "\u{7}"))).map(|_| JsValue::NULL));
 
     for (m, f) in &originals {
         js_sys::Reflect::set(&console, &s(m), f).unwrap();

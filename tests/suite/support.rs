@@ -117,8 +117,7 @@ pub async fn user_phone(id: &str) -> Option<String> {
 pub async fn latest_code(channel: &str, phone: &str) -> String {
     let list: Array = dev("GET", "/__emulator/sms", None).await.unchecked_into();
     list.iter()
-        .filter(|m| get_str(m, &["channel"]).as_deref() == Some(channel) && get_str(m, &["phoneNumber"]).as_deref() == Some(phone))
-        .last()
+        .rfind(|m| get_str(m, &["channel"]).as_deref() == Some(channel) && get_str(m, &["phoneNumber"]).as_deref() == Some(phone))
         .and_then(|m| get_str(&m, &["code"]))
         .expect("the emulator recorded a code")
 }
@@ -158,7 +157,7 @@ pub fn options(token: Option<&str>, extra: &[(&str, JsValue)]) -> JsValue {
 }
 
 pub fn client(token: Option<&str>) -> AuthenticationClient {
-    AuthenticationClient::new(options(token, &[]), JsValue::UNDEFINED).unwrap_or_else(|_| panic!("client"))
+    AuthenticationClient::new(options(token, &[])).unwrap_or_else(|_| panic!("client"))
 }
 
 pub async fn call(p: Promise) -> Result<JsValue, JsValue> {
@@ -195,12 +194,13 @@ pub fn token_dto(token: &str) -> JsValue {
     obj(&[("updatePhoneToken", s(token))])
 }
 
-pub fn none() -> Option<genauth_phone::CallOptionsArg> {
-    None
+/// No call options.
+pub fn none() -> JsValue {
+    JsValue::UNDEFINED
 }
 
-pub fn opts(pairs: &[(&str, JsValue)]) -> Option<genauth_phone::CallOptionsArg> {
-    Some(obj(pairs).unchecked_into())
+pub fn opts(pairs: &[(&str, JsValue)]) -> JsValue {
+    obj(pairs)
 }
 
 /// A new `AbortController` (global in browsers, workers and Node 18+).
