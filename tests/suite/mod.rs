@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod giving_up;
+mod hostile;
 mod resilience;
 mod support;
 
@@ -184,8 +185,7 @@ async fn inherited_properties_are_never_read() {
     let result = call(c.update_phone(token_dto("abc"), none())).await;
     let sent = call(c.send_sms(obj(&[("channel", s(BIND)), ("phoneNumber", s(&new_phone()))]), none())).await;
     js_sys::Reflect::delete_property(&proto, &s("accessToken")).unwrap();
-    js_sys::Reflect::delete_property(&js_sys::Object::get_prototype_of(&js_sys::Object::new().into()), &s("phoneCountryCode"))
-        .unwrap();
+    js_sys::Reflect::delete_property(&js_sys::Object::get_prototype_of(&js_sys::Object::new().into()), &s("phoneCountryCode")).unwrap();
     assert_eq!(code_of(&result.unwrap_err()), "NOT_AUTHENTICATED");
     assert_eq!(get_num(&sent.unwrap(), &["statusCode"]), Some(200.0));
     let log = requests().await;
