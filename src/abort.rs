@@ -9,7 +9,7 @@
 
 use crate::args::get;
 use crate::error::{ErrorCode, GenAuthError, Result};
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
@@ -50,7 +50,7 @@ impl Abort {
         let missing = || GenAuthError::new(ErrorCode::Network, "AbortController is unavailable");
         let controller = AbortController::new().map_err(|_| missing())?;
         let abort: Function<fn(JsValue) -> JsValue> =
-            Reflect::get(&controller, &JsValue::from_str("abort")).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(missing)?;
+            get(&controller, &JsValue::from_str("abort")).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(missing)?;
         // `abort.bind(controller, reason)`: a JS function, so nothing to free in Rust.
         let abort_for = |reason: f64| abort.bind1(&controller, &JsValue::from_f64(reason)).unchecked_into::<Function>();
         let (on_caller_abort, on_timeout) = (abort_for(CALLER_ABORTED), abort_for(TIMED_OUT));

@@ -203,8 +203,13 @@ impl AuthenticationClient {
     /// Sends what a method prepared, or rejects before any traffic when that failed.
     /// Not generic, so the four methods share one copy of it.
     fn start(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Promise {
+        // Before the request leaves: a token's lifetime is never overestimated.
+        let sent_at = Date::now();
         match self.inner.prepare(endpoint, dto, shape, opts) {
-            Ok((request, on_success)) => future_to_promise(run(Rc::clone(&self.inner), request, on_success)),
+            Ok((sent, on_success)) => {
+                let call = Call { inner: Rc::clone(&self.inner), on_success, sent_at };
+                future_to_promise(run(call, sent))
+            }
             Err(e) => Promise::reject(&e.into()),
         }
     }
@@ -228,7 +233,7 @@ impl Inner {
     }
 
     /// Everything a call needs, read from the caller's values once and checked.
-    fn prepare(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<(http::Request, OnSuccess)> {
+    fn prepare(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<(http::Sent, OnSuccess)> {
         self.alive()?;
         let fields = decode(dto, shape)?;
         let (token, on_success) = match endpoint {
@@ -283,45 +288,63 @@ impl Inner {
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
         let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
-        Ok((http::Request { url, headers: headers.into(), body, abort }, on_success))
+        Ok((http::send(&url, &headers, &body, abort), on_success))
     }
 }
 
-/// The shared async part: send, check the envelope, remember what succeeded.
-async fn run(inner: Rc<Inner>, request: http::Request, on_success: OnSuccess) -> core::result::Result<JsValue, JsValue> {
-    // The server starts a token's lifetime when it receives the request, so we count from
-    // when it was sent, not from when the answer arrived.
-    let sent_at = Date::now();
-    let envelope = http::post(request).await?;
-    let status = own(&envelope, "statusCode").and_then(|s| s.as_f64()).unwrap_or(0.0);
-    if status != 200.0 {
-        if inner.options.throw_on_error {
-            let message = own(&envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
-            let mut e = GenAuthError::new(ErrorCode::Api, message.as_deref().unwrap_or("the API refused the request"));
-            e.status_code = Some(status);
-            fill_envelope_fields(&mut e, &envelope);
-            return Err(e.into());
+/// A call in flight: what to update when its answer comes.
+struct Call {
+    inner: Rc<Inner>,
+    on_success: OnSuccess,
+    /// When the request left: the server starts a token's lifetime when it receives the
+    /// request, so the client counts from here, not from when the answer arrived.
+    sent_at: f64,
+}
+
+/// The shared async part: await the answer, then settle it.
+async fn run(call: Call, sent: http::Sent) -> core::result::Result<JsValue, JsValue> {
+    let answer = http::answer(sent).await;
+    call.settle(answer)
+}
+
+impl Call {
+    /// Checks the envelope and remembers what succeeded.
+    #[inline(never)]
+    fn settle(self, answer: Result<JsValue>) -> core::result::Result<JsValue, JsValue> {
+        let Call { inner, on_success, sent_at } = self;
+        let envelope = answer?;
+        let status = own(&envelope, "statusCode").and_then(|s| s.as_f64()).unwrap_or(0.0);
+        if status != 200.0 {
+            if inner.options.throw_on_error {
+                let message = own(&envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+                let mut e = GenAuthError::new(ErrorCode::Api, message.as_deref().unwrap_or("the API refused the request"));
+                e.status_code = Some(status);
+                fill_envelope_fields(&mut e, &envelope);
+                return Err(e.into());
+            }
+            return Ok(envelope);
         }
-        return Ok(envelope);
-    }
-    let mut ledger = inner.ledger.borrow_mut();
-    match on_success {
-        OnSuccess::Nothing => {}
-        OnSuccess::SmsSent(key) => ledger.sms_sent(key, sent_at),
-        OnSuccess::TokenConsumed(token) => ledger.token_consumed(token),
-        OnSuccess::TokenIssued => {
-            let data = own(&envelope, "data").unwrap_or_default();
-            let token = own(&data, "updatePhoneToken").and_then(|t| t.as_string());
-            let expires_in = own(&data, "tokenExpiresIn").and_then(|t| t.as_f64()).filter(|s| s.is_finite() && *s >= 0.0);
-            match (token, expires_in) {
-                (Some(t), Some(s)) => ledger.token_issued(hash(&[&t]), s, sent_at),
-                _ => {
-                    return Err(
-                        GenAuthError::new(ErrorCode::BadResponse, "a successful verify answer lacks its token or tokenExpiresIn").into()
-                    )
+        let mut ledger = inner.ledger.borrow_mut();
+        match on_success {
+            OnSuccess::Nothing => {}
+            OnSuccess::SmsSent(key) => ledger.sms_sent(key, sent_at),
+            OnSuccess::TokenConsumed(token) => ledger.token_consumed(token),
+            OnSuccess::TokenIssued => {
+                let data = own(&envelope, "data").unwrap_or_default();
+                let token = own(&data, "updatePhoneToken").and_then(|t| t.as_string());
+                let expires_in = own(&data, "tokenExpiresIn").and_then(|t| t.as_f64()).filter(|s| s.is_finite() && *s >= 0.0);
+                match (token, expires_in) {
+                    (Some(t), Some(s)) => ledger.token_issued(hash(&[&t]), s, sent_at),
+                    _ => {
+                        return Err(GenAuthError::new(
+                            ErrorCode::BadResponse,
+                            "a successful verify answer lacks its token or tokenExpiresIn",
+                        )
+                        .into())
+                    }
                 }
             }
         }
+        Ok(envelope)
     }
-    Ok(envelope)
 }

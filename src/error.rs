@@ -104,11 +104,12 @@ impl GenAuthError {
 impl From<GenAuthError> for JsValue {
     fn from(e: GenAuthError) -> JsValue {
         let error = Error::new(&e.message);
-        error.set_name("GenAuthError");
         let set = |key: &str, value: JsValue| {
             // Setting a property on a fresh Error cannot fail; ignore the Result anyway.
             let _ = Reflect::set(&error, &JsValue::from_str(key), &value);
         };
+        // Through Reflect.set like the rest: `set_name` would be one more import.
+        set("name", JsValue::from_str("GenAuthError"));
         set("code", JsValue::from_str(e.code.as_str()));
         let text = |v: Option<String>| v.map(JsValue::from);
         let number = |v: Option<f64>| v.map(JsValue::from_f64);

@@ -1,7 +1,7 @@
 //! One POST through the *global* `fetch` (so one build works in windows, workers and
 //! Node 18+), given up through an [`Abort`], then the GenAuth envelope checked. One
-//! non-generic async function serves every method: a generic future would be compiled
-//! once per method.
+//! non-generic async function serves every method (a generic future would be compiled
+//! once per method), and it only awaits: all the reading is synchronous code beside it.
 
 use crate::abort::Abort;
 use crate::args::own;
@@ -22,36 +22,48 @@ extern "C" {
     fn parse_json(text: &JsValue) -> core::result::Result<JsValue, JsValue>;
 }
 
-/// A request ready to go: everything already validated.
-pub struct Request {
-    pub url: JsValue,
-    pub headers: JsValue,
-    /// The JSON body, a JS string.
-    pub body: JsValue,
-    pub abort: Abort,
+/// A request on its way: started synchronously by [`send`], so the request leaves when the
+/// call is made; [`answer`] waits for it.
+pub struct Sent {
+    fetched: core::result::Result<Promise, JsValue>,
+    abort: Abort,
 }
 
-/// Sends `req` and returns the envelope (a plain object with a numeric `statusCode`).
-pub async fn post(req: Request) -> Result<JsValue> {
-    let Request { url, headers, body, abort } = req;
+/// Starts the POST now. Everything in it was already validated.
+pub fn send(url: &JsValue, headers: &JsValue, body: &JsValue, abort: Abort) -> Sent {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&body);
+    init.set_headers(headers);
+    init.set_body(body);
     init.set_signal(Some(&abort.signal()));
     // The token travels in its header; cookies are not ours to send.
     init.set_credentials(RequestCredentials::Omit);
+    Sent { fetched: global_fetch(url, &init), abort }
+}
 
-    let response: Response = match global_fetch(&url, &init) {
-        Ok(promise) => JsFuture::from(promise).await.map_err(|_| abort.reason())?.unchecked_into(),
-        Err(_) => return Err(abort.reason()),
+/// Waits for the answer and its body, then reads them: the one async function of the
+/// client, kept to its two awaits so the state machine stays small.
+pub async fn answer(sent: Sent) -> Result<JsValue> {
+    let Sent { fetched, abort } = sent;
+    let response = match fetched {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
     };
-    let status = f64::from(response.status());
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.map_err(|_| abort.reason())?,
-        Err(_) => return Err(abort.reason()),
+    let text = match response.as_ref().map(|r| r.unchecked_ref::<Response>().text()) {
+        Some(Ok(promise)) => JsFuture::from(promise).await.ok(),
+        _ => None,
     };
+    read(abort, response, text)
+}
+
+/// The envelope of an answer, or why there is none. `None` for the response or its text:
+/// it failed before an HTTP answer or while the body arrived (the abort tells why).
+#[inline(never)]
+fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<JsValue> {
+    let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason()) };
     drop(abort);
+    let response: Response = response.unchecked_into();
+    let status = f64::from(response.status());
     let envelope = parse_json(&text).ok().filter(is_envelope);
     if !(200.0..300.0).contains(&status) {
         return Err(http_status_error(status, envelope.as_ref(), &response));
