@@ -22,12 +22,13 @@ if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scr
 else
   # --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
   # The pinned nightly rebuilds std for size (-Zbuild-std, panic=immediate-abort: a panic
-  # aborts without formatting a message); stable builds and tests everything else. Its own
+  # aborts without formatting a message; no source paths for panic locations, no Debug
+  # output: nothing reachable from JS formats one); stable builds and tests the rest. Its own
   # target dir, so switching toolchains does not rebuild the test builds each time.
   # Noise filtered; a failed build still fails here (pipefail), never leaving an old
   # module in place as if it were new.
   RUSTUP_TOOLCHAIN=$RELEASE_TOOLCHAIN CARGO_TARGET_DIR=target/release-std \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
   wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort 2>&1 \
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
 fi

@@ -6,7 +6,7 @@
 # Usage: scripts/package.sh            (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (TOOLCHAIN.md).
+# npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (docs/TOOLCHAIN.md).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # 1-2. The web target in pkg/ and the nodejs target (CommonJS glue that reads the .wasm
@@ -43,6 +43,12 @@ if grep -n 'Symbol\.dispose' dist/npm/web/genauth_phone.d.ts dist/npm/node/genau
   echo "package: Symbol.dispose is still declared (the generated .d.ts changed shape)" >&2
   exit 1
 fi
+# The client defines its own documented `free()` (src/client.rs), so the class declares it
+# twice: keep the documented one (the second), drop wasm-bindgen's bare first declaration.
+for f in dist/npm/web/genauth_phone.d.ts dist/npm/node/genauth_phone.d.ts; do
+  awk '/^[[:space:]]*free\(\): void;$/ && !seen++ { next } { print }' "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+  [ "$(grep -cE '^[[:space:]]*free\(\): void;$' "$f")" = 1 ] || { echo "package: free() is not declared once in $f" >&2; exit 1; }
+done
 
 # 7. Fill in the version and the repository (package.json, and the README's link to the API).
 node -e 'const fs=require("fs"),[f,version,repository]=process.argv.slice(1),p=JSON.parse(fs.readFileSync(f,"utf8"));

@@ -26,7 +26,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> core::result::Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
-    fn has_own(target: &JsValue, key: &str) -> core::result::Result<bool, JsValue>;
+    fn has_own(target: &JsValue, key: &JsValue) -> core::result::Result<bool, JsValue>;
 }
 
 /// What a field holds.
@@ -186,8 +186,9 @@ pub fn get(target: &JsValue, key: &JsValue) -> core::result::Result<JsValue, JsV
 /// Reads one own property of any object (a parsed response, an error): `None` when absent
 /// or when reading it threw.
 pub fn own(target: &JsValue, key: &str) -> Option<JsValue> {
-    match has_own(target, key) {
-        Ok(true) => reflect_get(target, &JsValue::from_str(key)).ok(),
+    let key = JsValue::from_str(key);
+    match has_own(target, &key) {
+        Ok(true) => reflect_get(target, &key).ok(),
         _ => None,
     }
 }
