@@ -37,6 +37,8 @@ static CALL_OPTIONS: Shape = Shape {
     path: "opts",
     fields: &[Field { key: "signal", kind: Kind::Raw, required: false }, Field { key: "timeout", kind: Kind::Number, required: false }],
 };
+const CALL_SIGNAL: usize = 0;
+const CALL_TIMEOUT: usize = 1;
 
 struct Inner {
     options: ClientOptions,
@@ -272,8 +274,8 @@ impl Inner {
             (self.options.timeout_ms, None)
         } else {
             let mut call = decode(opts, &CALL_OPTIONS)?;
-            let timeout_ms = timeout(call.number(1), "opts.timeout", self.options.timeout_ms)?;
-            let signal = match call.values.get_mut(0).and_then(Option::take) {
+            let timeout_ms = timeout(call.number(CALL_TIMEOUT), "opts.timeout", self.options.timeout_ms)?;
+            let signal = match call.values.get_mut(CALL_SIGNAL).and_then(Option::take) {
                 Some(Value::Raw(s)) => Some(s),
                 _ => None,
             };

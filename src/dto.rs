@@ -102,7 +102,7 @@ impl Fields {
             .ok()
             .and_then(|v| js_sys::JSON::stringify(&v).ok())
             .map(JsValue::from)
-            .ok_or_else(|| GenAuthError::new(ErrorCode::BadResponse, "the request body could not be encoded"))
+            .ok_or_else(|| GenAuthError::new(ErrorCode::InvalidArgument, "the request body could not be encoded"))
     }
 }
 

@@ -246,6 +246,26 @@ async fn update_token_expiry_and_reuse_are_known_to_the_client() {
 }
 
 #[wasm_bindgen_test]
+async fn update_token_lifetime_counts_from_when_the_verify_request_left() {
+    // A 2 s token whose answer takes 1.2 s to arrive: 0.9 s after the answer, 2.1 s after the
+    // request left, the client knows it expired (counting from the answer would give 1.1 s).
+    settings(false, 2.0).await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    let phone = new_phone();
+    call(c.send_sms(sms(BIND, &phone), none())).await.unwrap();
+    let code = latest_code(BIND, &phone).await;
+    fault(obj(&[("delayMs", JsValue::from_f64(1200.0))])).await;
+    let v = call(c.verify_update_phone_request(verify_dto(&phone, &code, None), none())).await.unwrap();
+    let token = get_str(&v, &["data", "updatePhoneToken"]).expect("a token");
+    sleep(900.0).await;
+    let before = request_count().await;
+    expect_err(c.update_phone(token_dto(&token), none()), "TOKEN_EXPIRED").await;
+    assert_eq!(request_count().await, before);
+    settings(false, 60.0).await;
+}
+
+#[wasm_bindgen_test]
 async fn timeout_aborts_the_request() {
     let c = client(None);
     fault(obj(&[("delayMs", JsValue::from_f64(3000.0))])).await;
