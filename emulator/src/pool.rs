@@ -1,19 +1,13 @@
-//! The in-memory model: users and their sessions, SMS codes, update-phone
-//! tokens, settings, plus the request log and fault queue the dev endpoints
-//! expose. Everything lives behind one mutex that is never held across an
-//! `.await`, so handlers stay simple and request ordering is well defined.
+//! The user pool the API works on: users and their access tokens, SMS codes,
+//! update-phone tokens and settings. Apart from the test harness's records
+//! (records.rs, connections.rs), and every collection bounded (bounded.rs).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::connections::ConnectionRecord;
-use crate::fault::Fault;
-use crate::Config;
+use crate::bounded::{Bounded, Weigh};
+use crate::ids::{random_hex, six_digit_code};
 
 /// The SMS channel enum, identical in every official SDK (CONTRACT.md).
 pub const CHANNELS: [&str; 11] = [
@@ -34,6 +28,15 @@ pub const CHANNEL_UNBIND_PHONE: &str = "CHANNEL_UNBIND_PHONE";
 
 /// What the docs say an absent country code means: mainland China.
 pub const DEFAULT_COUNTRY_CODE: &str = "+86";
+
+/// Bounds (README, "Bounds"): far above what a test run needs between resets,
+/// small enough that a forgotten emulator stays at a few tens of MB. Users, codes
+/// and tokens are looked up by linear scan, so those stay at a thousand.
+pub const MAX_USERS: usize = 1_000;
+pub const MAX_USER_BYTES: usize = 4 << 20;
+pub const MAX_SMS: usize = 10_000;
+pub const MAX_CODES: usize = 1_000;
+pub const MAX_UPDATE_TOKENS: usize = 1_000;
 
 /// User-pool settings the tests can flip through `/__emulator/settings`.
 #[derive(Clone, Debug, Serialize)]
@@ -66,24 +69,59 @@ pub struct Phone {
 #[derive(Clone, Debug)]
 pub struct User {
     pub id: String,
+    /// The one session a dev-created user has; dropped with the user.
+    pub access_token: String,
     pub phone: Option<Phone>,
     pub email: Option<String>,
 }
 
+impl User {
+    /// A user with a random id and a fresh access token.
+    pub fn new(phone: Option<Phone>, email: Option<String>) -> User {
+        User {
+            id: random_hex(24),
+            access_token: random_hex(40),
+            phone,
+            email,
+        }
+    }
+}
+
+impl Weigh for User {
+    fn weight(&self) -> usize {
+        self.email.as_ref().map_or(0, String::len)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SmsRecord {
-    pub channel: String,
+    pub channel: &'static str,
     pub phone: Phone,
     pub code: String,
     pub sent_at_ms: u64,
 }
 
+/// Channels and numbers are checked and short: entries of a fixed size.
+impl Weigh for SmsRecord {
+    fn weight(&self) -> usize {
+        0
+    }
+}
+
 /// The latest code for one (channel, phone); a new send replaces it.
 #[derive(Debug)]
 struct CodeEntry {
+    channel: &'static str,
+    phone: Phone,
     code: String,
     sent: Instant,
     used: bool,
+}
+
+impl Weigh for CodeEntry {
+    fn weight(&self) -> usize {
+        0
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -94,60 +132,73 @@ pub enum CodeError {
 
 #[derive(Debug)]
 pub struct UpdateToken {
+    pub token: String,
     pub user_id: String,
     pub phone: Phone,
     pub expires: Instant,
     pub used: bool,
 }
 
-/// One API request as it arrived, for `/__emulator/requests`.
-#[derive(Clone, Debug, Serialize)]
-pub struct LoggedRequest {
-    pub method: String,
-    pub path: String,
-    pub headers: BTreeMap<String, String>,
-    pub body: String,
+impl Weigh for UpdateToken {
+    fn weight(&self) -> usize {
+        0
+    }
 }
 
-#[derive(Default)]
-pub struct State {
+#[derive(Debug)]
+pub struct Pool {
     pub settings: Settings,
-    /// Kept in creation order; a handful of users at most, so linear scans are fine.
-    pub users: Vec<User>,
-    /// access token -> user id
-    pub sessions: HashMap<String, String>,
-    pub sms: Vec<SmsRecord>,
-    codes: HashMap<(String, Phone), CodeEntry>,
-    pub update_tokens: HashMap<String, UpdateToken>,
-    pub requests: Vec<LoggedRequest>,
-    pub faults: VecDeque<Fault>,
-    /// Requests answered with a `hang` or `delayMs` fault, and how they ended.
-    pub connections: Vec<ConnectionRecord>,
+    /// In creation order; linear scans over at most `MAX_USERS`.
+    pub users: Bounded<User>,
+    pub sms: Bounded<SmsRecord>,
+    codes: Bounded<CodeEntry>,
+    update_tokens: Bounded<UpdateToken>,
 }
 
-impl State {
+impl Default for Pool {
+    fn default() -> Self {
+        Pool {
+            settings: Settings::default(),
+            users: Bounded::new(MAX_USERS, MAX_USER_BYTES),
+            sms: Bounded::new(MAX_SMS, usize::MAX),
+            codes: Bounded::new(MAX_CODES, usize::MAX),
+            update_tokens: Bounded::new(MAX_UPDATE_TOKENS, usize::MAX),
+        }
+    }
+}
+
+impl Pool {
+    /// Adds a user (past the bound, the oldest user and its session are dropped).
+    pub fn add_user(&mut self, user: User) {
+        self.users.push(user);
+    }
+
     pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
+        self.users.find(|u| u.id == id)
     }
 
     pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
-        self.users.iter_mut().find(|u| u.id == id)
+        self.users.find_mut(|u| u.id == id)
     }
 
     pub fn user_id_for_token(&self, token: &str) -> Option<String> {
-        self.sessions.get(token).cloned()
+        self.users
+            .find(|u| u.access_token == token)
+            .map(|u| u.id.clone())
     }
 
     /// The user who has this phone bound, if any.
     pub fn owner_of(&self, phone: &Phone) -> Option<&User> {
-        self.users.iter().find(|u| u.phone.as_ref() == Some(phone))
+        self.users.find(|u| u.phone.as_ref() == Some(phone))
     }
 
     /// Records a fresh code, or says how many seconds are left on the cooldown.
-    pub fn send_code(&mut self, channel: &str, phone: &Phone) -> Result<String, u64> {
-        let key = (channel.to_string(), phone.clone());
+    pub fn send_code(&mut self, channel: &'static str, phone: &Phone) -> Result<String, u64> {
         let cooldown = Duration::from_secs(self.settings.sms_cooldown_secs);
-        if let Some(prev) = self.codes.get(&key) {
+        if let Some(prev) = self
+            .codes
+            .find(|e| e.channel == channel && &e.phone == phone)
+        {
             let elapsed = prev.sent.elapsed();
             if elapsed < cooldown {
                 // Round up so "wait 0 seconds" is never said.
@@ -155,17 +206,18 @@ impl State {
                 return Err(left.max(1));
             }
         }
-        let code = format!("{:06}", random_u64() % 1_000_000);
-        self.codes.insert(
-            key,
-            CodeEntry {
-                code: code.clone(),
-                sent: Instant::now(),
-                used: false,
-            },
-        );
+        let code = six_digit_code();
+        self.codes
+            .remove_where(|e| e.channel == channel && &e.phone == phone);
+        self.codes.push(CodeEntry {
+            channel,
+            phone: phone.clone(),
+            code: code.clone(),
+            sent: Instant::now(),
+            used: false,
+        });
         self.sms.push(SmsRecord {
-            channel: channel.to_string(),
+            channel,
             phone: phone.clone(),
             code: code.clone(),
             sent_at_ms: now_ms(),
@@ -175,8 +227,10 @@ impl State {
 
     /// Checks a code against the latest one sent; a consumed code counts as wrong.
     pub fn check_code(&self, channel: &str, phone: &Phone, code: &str) -> Result<(), CodeError> {
-        let key = (channel.to_string(), phone.clone());
-        let entry = self.codes.get(&key).ok_or(CodeError::Wrong)?;
+        let entry = self
+            .codes
+            .find(|e| e.channel == channel && &e.phone == phone)
+            .ok_or(CodeError::Wrong)?;
         if entry.used || entry.code != code {
             return Err(CodeError::Wrong);
         }
@@ -188,79 +242,44 @@ impl State {
 
     /// Codes are single use: call only after `check_code` succeeded.
     pub fn consume_code(&mut self, channel: &str, phone: &Phone) {
-        if let Some(e) = self.codes.get_mut(&(channel.to_string(), phone.clone())) {
+        if let Some(e) = self
+            .codes
+            .find_mut(|e| e.channel == channel && &e.phone == phone)
+        {
             e.used = true;
         }
     }
 
+    /// Issues an update-phone token for `phone`, valid for `lifetime`.
+    pub fn issue_token(&mut self, user_id: &str, phone: Phone, expires: Instant) -> String {
+        let token = random_hex(32);
+        self.update_tokens.push(UpdateToken {
+            token: token.clone(),
+            user_id: user_id.to_string(),
+            phone,
+            expires,
+            used: false,
+        });
+        token
+    }
+
+    pub fn token(&self, token: &str) -> Option<&UpdateToken> {
+        self.update_tokens.find(|t| t.token == token)
+    }
+
+    pub fn token_mut(&mut self, token: &str) -> Option<&mut UpdateToken> {
+        self.update_tokens.find_mut(|t| t.token == token)
+    }
+
     /// Everything back to a fresh start (settings included).
     pub fn reset(&mut self) {
-        *self = State::default();
-    }
-}
-
-/// The state shared by all handlers.
-pub struct Shared {
-    pub config: Config,
-    state: Mutex<State>,
-}
-
-impl Shared {
-    pub fn new(config: Config) -> Self {
-        Shared {
-            config,
-            state: Mutex::new(State::default()),
-        }
-    }
-
-    /// A poisoned lock only means an earlier handler panicked mid-update;
-    /// the emulator keeps serving rather than failing every later request.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        *self = Pool::default();
     }
 }
 
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
-}
-
-/// Unpredictable 64-bit values without a `rand` dependency: SipHash, keyed
-/// randomly per process by std, over a counter and the clock.
-pub fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.finish()
-}
-
-/// `n` random lowercase hex characters.
-pub fn random_hex(n: usize) -> String {
-    let mut s = String::with_capacity(n + 16);
-    while s.len() < n {
-        s.push_str(&format!("{:016x}", random_u64()));
-    }
-    s.truncate(n);
-    s
-}
-
-/// A uuid-shaped request id, like the real server's `requestId`.
-pub fn request_id() -> String {
-    let h = random_hex(32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
