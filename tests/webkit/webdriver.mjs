@@ -105,7 +105,7 @@ async function command(url, method, path, body) {
   return json.value;
 }
 
-const ELEMENT = "element-6066-11e4-a07c-4b96be0a9e4b";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 /** The W3C WebDriver commands the tests use. */
 export class Session {
