@@ -23,12 +23,14 @@ async fn call(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bod
     parse(&raw.bytes).expect("a complete answer")
 }
 
-fn preflight(origin: &str) -> Vec<(&str, &str)> {
-    vec![
+/// A browser's preflight for a JSON POST from `origin`.
+async fn preflight(port: u16, path: &str, origin: &str) -> Resp {
+    let headers = [
         ("origin", origin),
         ("access-control-request-method", "POST"),
         ("access-control-request-headers", "content-type"),
-    ]
+    ];
+    call(port, "OPTIONS", path, &headers, b"").await
 }
 
 fn no_cors(res: &Resp, what: &str) {
@@ -59,14 +61,7 @@ async fn a_foreign_origin_is_refused_on_every_dev_endpoint() {
         no_cors(&res, path);
         assert!(res.json()["error"].as_str().is_some(), "{path}");
     }
-    let pre = call(
-        emu.port,
-        "OPTIONS",
-        "/__emulator/sms",
-        &preflight(FOREIGN),
-        b"",
-    )
-    .await;
+    let pre = preflight(emu.port, "/__emulator/sms", FOREIGN).await;
     assert_eq!(pre.status, 403, "the preflight is refused");
     no_cors(&pre, "preflight");
     // The refused form post did nothing: the user is still there.
@@ -113,14 +108,7 @@ async fn the_api_still_answers_any_origin() {
     .await;
     assert_eq!(res.json()["statusCode"], 200);
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
-    let pre = call(
-        emu.port,
-        "OPTIONS",
-        "/api/v3/send-sms",
-        &preflight(FOREIGN),
-        b"",
-    )
-    .await;
+    let pre = preflight(emu.port, "/api/v3/send-sms", FOREIGN).await;
     assert_eq!(pre.status, 204);
     assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
 }
@@ -150,14 +138,7 @@ async fn the_demo_page_and_local_dev_servers_are_allowed() {
         "http://localhost:5173",
         "http://[::1]:8080",
     ] {
-        let pre = call(
-            emu.port,
-            "OPTIONS",
-            "/__emulator/users",
-            &preflight(origin),
-            b"",
-        )
-        .await;
+        let pre = preflight(emu.port, "/__emulator/users", origin).await;
         assert_eq!(pre.status, 204, "{origin}");
         assert_eq!(pre.header("access-control-allow-origin"), Some(origin));
         let res = call(
