@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::bounded::{Bounded, Weigh};
 use crate::ids::{random_hex, six_digit_code};
 
-/// The SMS channel enum, identical in every official SDK (CONTRACT.md).
+/// The SMS channel enum, identical in every official SDK.
 pub const CHANNELS: [&str; 11] = [
     "CHANNEL_LOGIN",
     "CHANNEL_REGISTER",
