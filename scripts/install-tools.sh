@@ -32,6 +32,11 @@ if ! have chromium || ! have chromedriver || ! have firefox-esr; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
 fi
+# WebKit for the test matrix: WebKitGTK's WebDriver (and its MiniBrowser), a virtual display.
+if ! have WebKitWebDriver || ! have Xvfb; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null
+fi
 geckodriver --version 2>/dev/null | grep -q '0.37.1' \
   || cargo install --locked geckodriver --version 0.37.1
 

@@ -42,6 +42,9 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unkno
 step "wasm suite in headless Firefox"
 GECKODRIVER=$(command -v geckodriver) cargo test --target wasm32-unknown-unknown --test browser
 
+step "wasm suite in WebKit (WebKitGTK's MiniBrowser under WebDriver and Xvfb)"
+node tests/webkit/wasm-suite.mjs
+
 step "secrets: the emulator's log never holds what the client sent as a secret"
 # tests/suite/resilience.rs plants SECRETMARK in tokens and codes the client sends.
 if grep -q SECRETMARK "$work/emulator.log"; then echo "secrets: FAILED, the emulator log holds a planted secret" >&2; exit 1; fi
@@ -53,6 +56,9 @@ echo "tsc --strict: consumer.ts compiles"
 
 step "end-to-end: the demo page in headless Chromium (Playwright)"
 node tests/e2e/demo.mjs
+
+step "end-to-end: the same flows in WebKit (WebDriver)"
+node tests/e2e/demo.mjs --webkit
 
 step "the npm package: packed, then used from Vite, webpack, Node ESM/CJS, a page, a worker, tsc"
 tests/consumers/run.sh

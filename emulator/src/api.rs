@@ -55,11 +55,9 @@ use serde_json::{json, Map, Value};
 
 use crate::body::BodyError;
 use crate::envelope::{ApiError, Which};
-use crate::request::{authenticate, non_empty, parse_object, phone, typed};
-use crate::state::{
-    random_hex, CodeError, Shared, State, UpdateToken, CHANNELS, CHANNEL_BIND_PHONE,
-    CHANNEL_UNBIND_PHONE,
-};
+use crate::input::{authenticate, non_empty, parse_object, phone, typed};
+use crate::pool::{CodeError, Pool, CHANNELS, CHANNEL_BIND_PHONE, CHANNEL_UNBIND_PHONE};
+use crate::state::Shared;
 
 pub type Outcome = Result<Option<Value>, ApiError>;
 
@@ -85,7 +83,7 @@ pub fn dispatch(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>) 
         Some(_) => {}
     }
     let fields = parse_object(&parts.headers, body)?;
-    let mut st = shared.lock();
+    let mut st = shared.pool();
     let headers = &parts.headers;
     let signed_in_handler = match endpoint {
         // The one endpoint that needs no token.
@@ -106,22 +104,21 @@ struct SendSmsBody {
     phone_country_code: Option<String>,
 }
 
-fn send_sms(st: &mut State, fields: Map<String, Value>) -> Outcome {
+fn send_sms(st: &mut Pool, fields: Map<String, Value>) -> Outcome {
     let b: SendSmsBody = typed(fields)?;
-    if !CHANNELS.contains(&b.channel.as_str()) {
+    let Some(&channel) = CHANNELS.iter().find(|c| **c == b.channel) else {
         return Err(ApiError::InvalidArgument(format!(
             "channel must be one of {}",
             CHANNELS.join(", ")
         )));
-    }
+    };
     let p = phone(
         "phoneNumber",
         &b.phone_number,
         "phoneCountryCode",
         b.phone_country_code.as_deref(),
     )?;
-    st.send_code(&b.channel, &p)
-        .map_err(ApiError::SmsThrottled)?;
+    st.send_code(channel, &p).map_err(ApiError::SmsThrottled)?;
     Ok(None)
 }
 
@@ -143,7 +140,7 @@ struct PassCodePayload {
     old_phone_country_code: Option<String>,
 }
 
-fn verify_update_phone(st: &mut State, user_id: &str, fields: Map<String, Value>) -> Outcome {
+fn verify_update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Outcome {
     let b: VerifyBody = typed(fields)?;
     if b.verify_method != "PHONE_PASSCODE" {
         return Err(ApiError::InvalidArgument(
@@ -207,16 +204,7 @@ fn verify_update_phone(st: &mut State, user_id: &str, fields: Map<String, Value>
     if let Some((old_phone, _)) = &old {
         st.consume_code(CHANNEL_UNBIND_PHONE, old_phone);
     }
-    let token = random_hex(32);
-    st.update_tokens.insert(
-        token.clone(),
-        UpdateToken {
-            user_id: user_id.to_string(),
-            phone: new,
-            expires,
-            used: false,
-        },
-    );
+    let token = st.issue_token(user_id, new, expires);
     Ok(Some(
         json!({ "updatePhoneToken": token, "tokenExpiresIn": lifetime }),
     ))
@@ -235,10 +223,10 @@ struct UpdatePhoneBody {
     update_phone_token: String,
 }
 
-fn update_phone(st: &mut State, user_id: &str, fields: Map<String, Value>) -> Outcome {
+fn update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Outcome {
     let b: UpdatePhoneBody = typed(fields)?;
     non_empty("updatePhoneToken", &b.update_phone_token)?;
-    let (new, used, expires) = match st.update_tokens.get(&b.update_phone_token) {
+    let (new, used, expires) = match st.token(&b.update_phone_token) {
         Some(t) if t.user_id == user_id => (t.phone.clone(), t.used, t.expires),
         _ => return Err(ApiError::TokenInvalid),
     };
@@ -252,7 +240,7 @@ fn update_phone(st: &mut State, user_id: &str, fields: Map<String, Value>) -> Ou
     if st.owner_of(&new).is_some_and(|u| u.id != user_id) {
         return Err(ApiError::PhoneTaken);
     }
-    if let Some(t) = st.update_tokens.get_mut(&b.update_phone_token) {
+    if let Some(t) = st.token_mut(&b.update_phone_token) {
         t.used = true;
     }
     if let Some(u) = st.user_mut(user_id) {
@@ -267,7 +255,7 @@ struct UnbindBody {
     pass_code: String,
 }
 
-fn unbind_phone(st: &mut State, user_id: &str, fields: Map<String, Value>) -> Outcome {
+fn unbind_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Outcome {
     let b: UnbindBody = typed(fields)?;
     non_empty("passCode", &b.pass_code)?;
     let (current, has_email) = match st.user(user_id) {

@@ -14,7 +14,7 @@
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -22,7 +22,12 @@ use axum::body::{Body, Bytes, HttpBody};
 use http_body::{Frame, SizeHint};
 use serde::Serialize;
 
-use crate::state::{Shared, State};
+use crate::bounded::{Bounded, Weigh};
+use crate::lock::lock;
+
+/// Bounds (README, "Bounds"): the oldest records go first.
+pub const MAX_CONNECTIONS: usize = 10_000;
+pub const MAX_CONNECTION_BYTES: usize = 4 << 20;
 
 /// Which fault made the request watched: `hang` (with or without a delay) or
 /// `delay` (a `delayMs` with any other kind of answer).
@@ -50,21 +55,52 @@ pub struct ConnectionRecord {
     pub answered: bool,
 }
 
+impl Weigh for ConnectionRecord {
+    fn weight(&self) -> usize {
+        self.path.len()
+    }
+}
+
+/// The records of `GET /__emulator/connections`, in arrival order.
+pub struct Connections {
+    list: Mutex<Bounded<ConnectionRecord>>,
+    next_id: AtomicU64,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            list: Mutex::new(Bounded::new(MAX_CONNECTIONS, MAX_CONNECTION_BYTES)),
+            next_id: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Connections {
+    pub fn list(&self) -> MutexGuard<'_, Bounded<ConnectionRecord>> {
+        lock(&self.list)
+    }
+
+    /// A close after this is not recorded: its record is gone.
+    pub fn clear(&self) {
+        self.list().clear();
+    }
+}
+
 /// Records what happens to one watched request; see the module docs.
 pub struct Watch {
-    shared: Arc<Shared>,
+    connections: Arc<Connections>,
     id: u64,
     start: Instant,
     done: AtomicBool,
 }
 
 impl Watch {
-    /// Adds the record (call under the same lock that takes the fault, so the
+    /// Adds the record (call while holding the lock that takes the fault, so the
     /// list is in arrival order).
-    pub fn start(shared: &Arc<Shared>, st: &mut State, path: String, fault: Kind) -> Watch {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        st.connections.push(ConnectionRecord {
+    pub fn start(connections: &Arc<Connections>, path: String, fault: Kind) -> Watch {
+        let id = connections.next_id.fetch_add(1, Ordering::Relaxed);
+        connections.list().push(ConnectionRecord {
             id,
             path,
             fault,
@@ -73,7 +109,7 @@ impl Watch {
             answered: false,
         });
         Watch {
-            shared: Arc::clone(shared),
+            connections: Arc::clone(connections),
             id,
             start: Instant::now(),
             done: AtomicBool::new(false),
@@ -87,10 +123,9 @@ impl Watch {
         }
     }
 
-    /// A reset may have removed the record meanwhile: then nothing is updated.
+    /// A reset or the bound may have removed the record meanwhile: then nothing is updated.
     fn update(&self, f: impl FnOnce(&mut ConnectionRecord)) {
-        let mut st = self.shared.lock();
-        if let Some(r) = st.connections.iter_mut().find(|r| r.id == self.id) {
+        if let Some(r) = self.connections.list().find_mut(|r| r.id == self.id) {
             f(r);
         }
     }

@@ -3,21 +3,25 @@
 //! `/config.json` (where the emulator is), so the page runs on another origin
 //! than the API and CORS and the Content-Security-Policy are real.
 //!
-//! GET and HEAD only; files only (a directory answers its `index.html`);
-//! every path segment is percent-decoded and refused when it is `..`, `.`,
-//! hidden (leading `.`), or holds `/`, `\`, `:` or NUL, and the file's real
-//! path (symlinks resolved) must stay under its root. Not a general-purpose
-//! server: files are read whole, nothing is cached, nothing is logged.
+//! Files are served by tower-http's `ServeDir` (MIME types, HEAD, `index.html`
+//! for a directory). In front of it, what `ServeDir` does not refuse: every path
+//! segment is percent-decoded and refused when it is `..`, `.`, hidden (leading
+//! `.`), a bad escape, or holds `/`, `\`, `:` or NUL, and the file's real path
+//! (symlinks resolved) must stay under its root. HTML gets the CSP; nothing is
+//! cached or logged.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use percent_encoding::percent_decode_str;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
 
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
@@ -37,6 +41,8 @@ pub struct DemoConfig {
 struct Demo {
     site_dir: PathBuf,
     pkg_dir: PathBuf,
+    site: ServeDir,
+    pkg: ServeDir,
     config_json: String,
     csp: HeaderValue,
 }
@@ -77,29 +83,6 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
     Ok(value.to_ascii_lowercase())
 }
 
-/// The MIME type by extension; unknown ones are served as bytes (with `nosniff`).
-pub fn mime_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "json" | "map" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "txt" | "md" | "ts" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 pub fn demo_app(config: DemoConfig) -> Router {
     let emulator_url = config.emulator_url.trim_end_matches('/').to_string();
     let config_json = serde_json::json!({
@@ -111,6 +94,8 @@ pub fn demo_app(config: DemoConfig) -> Router {
     let csp = HeaderValue::from_str(&content_security_policy(&emulator_url, &config.app_hosts))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     let demo = Arc::new(Demo {
+        site: ServeDir::new(&config.site_dir),
+        pkg: ServeDir::new(&config.pkg_dir),
         site_dir: config.site_dir,
         pkg_dir: config.pkg_dir,
         config_json,
@@ -152,36 +137,85 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return res;
     }
-    let path = req.uri().path();
+    let path = req.uri().path().to_string();
     if path == "/config.json" {
-        return file_response(
-            demo.config_json.clone().into_bytes(),
-            "application/json",
-            None,
-            head,
+        let mut res = demo.config_json.clone().into_response();
+        common_headers(&mut res);
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
         );
+        if head {
+            *res.body_mut() = Body::empty();
+        }
+        return res;
     }
-    let (root, prefix, rest) = match path.strip_prefix("/pkg/") {
-        Some(rest) => (&demo.pkg_dir, "/pkg/", rest),
+    let (root, serve_dir, prefix, rest) = match path.strip_prefix("/pkg/") {
+        Some(rest) => (&demo.pkg_dir, &demo.pkg, "/pkg/", rest),
         None if path == "/pkg" => return redirect("/pkg/"),
-        None => (&demo.site_dir, "/", path.trim_start_matches('/')),
+        None => (
+            &demo.site_dir,
+            &demo.site,
+            "/",
+            path.trim_start_matches('/'),
+        ),
     };
     let Some(relative) = safe_relative(rest) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
     let root = root.clone();
     let wants_dir = rest.is_empty() || rest.ends_with('/');
-    let found = tokio::task::spawn_blocking(move || read_under(&root, &relative, wants_dir)).await;
+    let found = tokio::task::spawn_blocking(move || check_under(&root, &relative, wants_dir)).await;
     match found {
-        Ok(Found::File(path, bytes)) => {
-            let mime = mime_type(&path);
-            let csp = mime.starts_with("text/html").then(|| demo.csp.clone());
-            file_response(bytes, mime, csp, head)
-        }
+        Ok(Found::File) => {}
         // Rebuilt from the cleaned path: "//assets" must not become "//assets/", which a
         // browser reads as another host.
-        Ok(Found::Directory) => redirect(&format!("{prefix}{rest}/")),
-        Ok(Found::Nothing) | Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
+        Ok(Found::Directory) => return redirect(&format!("{prefix}{rest}/")),
+        Ok(Found::Nothing) | Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+    // ServeDir sees the path below its root, as checked above.
+    let (mut parts, body) = req.into_parts();
+    parts.uri = match format!("/{rest}").parse::<Uri>() {
+        Ok(uri) => uri,
+        Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
+    };
+    let Ok(res) = serve_dir
+        .clone()
+        .oneshot(Request::from_parts(parts, body))
+        .await;
+    let mut res = res.map(Body::new);
+    if res.status().is_success() {
+        fix_content_type(&mut res, rest);
+        let html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if html {
+            res.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, demo.csp.clone());
+        }
+    }
+    common_headers(&mut res);
+    res
+}
+
+/// `charset=utf-8` on text (the demo's files are UTF-8), and `.ts` as text, not the
+/// MPEG stream mime_guess knows it as.
+fn fix_content_type(res: &mut Response, path: &str) {
+    let h = res.headers_mut();
+    let ct = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let fixed = if path.ends_with(".ts") {
+        "text/plain; charset=utf-8".to_string()
+    } else if ct.starts_with("text/") && !ct.contains("charset") {
+        format!("{ct}; charset=utf-8")
+    } else {
+        return;
+    };
+    if let Ok(v) = HeaderValue::from_str(&fixed) {
+        h.insert(header::CONTENT_TYPE, v);
     }
 }
 
@@ -189,29 +223,6 @@ fn redirect(location: &str) -> Response {
     let mut res = plain(StatusCode::PERMANENT_REDIRECT, "");
     if let Ok(v) = HeaderValue::from_str(location) {
         res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
-}
-
-fn file_response(
-    bytes: Vec<u8>,
-    mime: &'static str,
-    csp: Option<HeaderValue>,
-    head: bool,
-) -> Response {
-    let len = bytes.len();
-    let body = if head {
-        Body::empty()
-    } else {
-        Body::from(bytes)
-    };
-    let mut res = Response::new(body);
-    common_headers(&mut res);
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    if let Some(csp) = csp {
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     res
 }
@@ -231,45 +242,33 @@ pub fn safe_relative(rest: &str) -> Option<PathBuf> {
             }
             return None;
         }
-        let seg = percent_decode(raw)?;
+        // percent_decode_str keeps a bad escape as it is; refuse it instead.
+        let bad_escape = raw.split('%').skip(1).any(|after| {
+            !after
+                .get(..2)
+                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+        if bad_escape {
+            return None;
+        }
+        let seg = percent_decode_str(raw).decode_utf8().ok()?;
         if seg.starts_with('.') || seg.contains(['/', '\\', ':', '\0']) {
             return None;
         }
-        out.push(seg);
+        out.push(&*seg);
     }
     Some(out)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            // from_str_radix alone would also take a sign: "%+5" is not an escape.
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 enum Found {
-    File(PathBuf, Vec<u8>),
+    File,
     Directory,
     Nothing,
 }
 
-/// Reads `root/relative` (its `index.html` for a directory asked with a trailing
-/// slash), refusing anything whose real path leaves the real root.
-fn read_under(root: &Path, relative: &Path, wants_dir: bool) -> Found {
+/// Whether `root/relative` is a file (or, asked with a trailing slash, a directory
+/// with an `index.html`) whose real path stays under the real root.
+fn check_under(root: &Path, relative: &Path, wants_dir: bool) -> Found {
     let Ok(root) = root.canonicalize() else {
         return Found::Nothing;
     };
@@ -290,8 +289,9 @@ fn read_under(root: &Path, relative: &Path, wants_dir: bool) -> Found {
     } else if wants_dir {
         return Found::Nothing;
     }
-    match std::fs::read(&target) {
-        Ok(bytes) => Found::File(target, bytes),
-        Err(_) => Found::Nothing,
+    if target.is_file() {
+        Found::File
+    } else {
+        Found::Nothing
     }
 }

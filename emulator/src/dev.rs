@@ -18,9 +18,15 @@ use serde_json::{json, Value};
 use crate::body::{read_limited, BodyError, MAX_BODY};
 use crate::envelope::{json_response, Lang};
 use crate::fault::Fault;
+use crate::input::phone;
 use crate::json::{self, JsonError};
-use crate::request::phone;
-use crate::state::{random_hex, Settings, Shared, User};
+use crate::pool::{Settings, User};
+use crate::records::MAX_FAULTS;
+use crate::state::Shared;
+
+pub fn is_dev_path(path: &str) -> bool {
+    path == "/__emulator" || path.starts_with("/__emulator/")
+}
 
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -106,15 +112,15 @@ async fn read_json<T: DeserializeOwned>(body: Body) -> Result<T, DevError> {
     serde_json::from_value(value).map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))
 }
 
-fn user_json(u: &User, access_token: Option<&str>) -> Value {
+fn user_json(u: &User, with_token: bool) -> Value {
     let mut v = json!({
         "userId": u.id,
         "phone": u.phone.as_ref().map(|p| &p.number),
         "phoneCountryCode": u.phone.as_ref().map(|p| &p.country_code),
         "email": u.email,
     });
-    if let (Some(t), Some(obj)) = (access_token, v.as_object_mut()) {
-        obj.insert("accessToken".into(), json!(t));
+    if let (true, Some(obj)) = (with_token, v.as_object_mut()) {
+        obj.insert("accessToken".into(), json!(u.access_token));
     }
     v
 }
@@ -148,38 +154,31 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Body) -> DevResult
     if b.email.as_deref().is_some_and(|e| e.trim().is_empty()) {
         return Err(error(StatusCode::BAD_REQUEST, "email must not be empty"));
     }
-    let mut st = shared.lock();
+    let mut pool = shared.pool();
     if let Some(p) = &p {
-        if st.owner_of(p).is_some() {
+        if pool.owner_of(p).is_some() {
             return Err(error(
                 StatusCode::CONFLICT,
                 "phone already bound to another user",
             ));
         }
     }
-    let user = User {
-        id: random_hex(24),
-        phone: p,
-        email: b.email,
-    };
-    let token = random_hex(40);
-    st.sessions.insert(token.clone(), user.id.clone());
-    let v = user_json(&user, Some(&token));
-    st.users.push(user);
+    let user = User::new(p, b.email);
+    let v = user_json(&user, true);
+    pool.add_user(user);
     ok(v)
 }
 
 async fn get_user(State(shared): State<Arc<Shared>>, Path(user_id): Path<String>) -> DevResult {
-    let st = shared.lock();
-    match st.user(&user_id) {
-        Some(u) => ok(user_json(u, None)),
+    match shared.pool().user(&user_id) {
+        Some(u) => ok(user_json(u, false)),
         None => Err(error(StatusCode::NOT_FOUND, "user not found")),
     }
 }
 
 async fn list_sms(State(shared): State<Arc<Shared>>) -> DevResult {
-    let st = shared.lock();
-    let list: Vec<Value> = st
+    let list: Vec<Value> = shared
+        .pool()
         .sms
         .iter()
         .map(|s| {
@@ -196,7 +195,7 @@ async fn list_sms(State(shared): State<Arc<Shared>>) -> DevResult {
 }
 
 async fn get_settings(State(shared): State<Arc<Shared>>) -> DevResult {
-    let settings = shared.lock().settings.clone();
+    let settings = shared.pool().settings.clone();
     ok(json!(settings))
 }
 
@@ -230,8 +229,8 @@ async fn put_settings(State(shared): State<Arc<Shared>>, body: Body) -> DevResul
             format!("durations must be at most {MAX_SETTING_SECS} seconds"),
         ));
     }
-    let mut st = shared.lock();
-    let s: &mut Settings = &mut st.settings;
+    let mut pool = shared.pool();
+    let s: &mut Settings = &mut pool.settings;
     if let Some(v) = patch.verify_old_phone {
         s.verify_old_phone = v;
     }
@@ -248,23 +247,21 @@ async fn put_settings(State(shared): State<Arc<Shared>>, body: Body) -> DevResul
 }
 
 async fn reset(State(shared): State<Arc<Shared>>) -> DevResult {
-    shared.lock().reset();
+    shared.reset();
     ok(json!({ "ok": true }))
 }
 
 async fn list_requests(State(shared): State<Arc<Shared>>) -> DevResult {
-    let st = shared.lock();
-    ok(json!(st.requests))
+    ok(json!(shared.records().requests))
 }
 
 async fn clear_requests(State(shared): State<Arc<Shared>>) -> DevResult {
-    shared.lock().requests.clear();
+    shared.records().requests.clear();
     ok(json!({ "ok": true }))
 }
 
 async fn list_faults(State(shared): State<Arc<Shared>>) -> DevResult {
-    let st = shared.lock();
-    ok(json!(st.faults))
+    ok(json!(shared.records().faults))
 }
 
 /// Accepts one fault or a list; answers how many are now queued.
@@ -282,22 +279,32 @@ async fn add_faults(State(shared): State<Arc<Shared>>, body: Body) -> DevResult 
             .map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
         faults.push(f);
     }
-    let mut st = shared.lock();
-    st.faults.extend(faults);
-    ok(json!({ "queued": st.faults.len() }))
+    let mut records = shared.records();
+    if !records.faults.has_room_for(&faults) {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the fault queue would overflow ({} queued, at most {MAX_FAULTS} faults and 16 MiB): none queued",
+                records.faults.len()
+            ),
+        ));
+    }
+    for f in faults {
+        records.faults.push(f);
+    }
+    ok(json!({ "queued": records.faults.len() }))
 }
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> DevResult {
-    shared.lock().faults.clear();
+    shared.records().faults.clear();
     ok(json!({ "ok": true }))
 }
 
 async fn list_connections(State(shared): State<Arc<Shared>>) -> DevResult {
-    let st = shared.lock();
-    ok(json!(st.connections))
+    ok(json!(*shared.connections.list()))
 }
 
 async fn clear_connections(State(shared): State<Arc<Shared>>) -> DevResult {
-    shared.lock().connections.clear();
+    shared.connections.clear();
     ok(json!({ "ok": true }))
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::state::request_id;
+use crate::ids::request_id;
 
 /// Message language, chosen by `x-authing-lang`; English unless `zh-CN`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,6 +206,14 @@ struct Envelope {
     data: Option<Value>,
 }
 
+/// What an envelope answered, for the access log: HTTP 200 alone would hide a
+/// refusal. Never a message or data, which may hold what the client sent.
+#[derive(Clone, Copy, Debug)]
+pub struct EnvelopeNote {
+    pub status_code: u16,
+    pub api_code: Option<u32>,
+}
+
 /// The message of every successful answer.
 pub fn success_message(lang: Lang) -> &'static str {
     if lang == Lang::Zh {
@@ -218,7 +226,7 @@ pub fn success_message(lang: Lang) -> &'static str {
 /// `statusCode: 200`; `data` only for endpoints that document one.
 pub fn success(data: Option<Value>, lang: Lang) -> Response {
     let message = success_message(lang);
-    json_response(
+    let mut res = json_response(
         StatusCode::OK,
         &Envelope {
             status_code: 200,
@@ -227,7 +235,12 @@ pub fn success(data: Option<Value>, lang: Lang) -> Response {
             request_id: None,
             data,
         },
-    )
+    );
+    res.extensions_mut().insert(EnvelopeNote {
+        status_code: 200,
+        api_code: None,
+    });
+    res
 }
 
 /// Failures answer HTTP 200 (the V3 convention); only an unknown route is a real 404.
@@ -236,16 +249,22 @@ pub fn failure(err: &ApiError, lang: Lang) -> Response {
         ApiError::RouteNotFound(..) => StatusCode::NOT_FOUND,
         _ => StatusCode::OK,
     };
-    json_response(
+    let note = EnvelopeNote {
+        status_code: err.status_code(),
+        api_code: Some(err.api_code()),
+    };
+    let mut res = json_response(
         http,
         &Envelope {
-            status_code: err.status_code(),
+            status_code: note.status_code,
             message: err.message(lang),
-            api_code: Some(err.api_code()),
+            api_code: note.api_code,
             request_id: Some(request_id()),
             data: None,
         },
-    )
+    );
+    res.extensions_mut().insert(note);
+    res
 }
 
 /// Serializes any value as a JSON response (serializing our own types cannot fail,

@@ -10,9 +10,10 @@ use axum::http::{HeaderValue, Method, Request};
 use serde_json::Value;
 
 use crate::body::{BodyError, MAX_BODY};
+use crate::config::Config;
 use crate::envelope::Lang;
-use crate::state::{Phone, Shared, User};
-use crate::Config;
+use crate::pool::{Phone, User};
+use crate::state::Shared;
 
 pub use crate::json::{parse as parse_json, JsonError};
 
@@ -63,18 +64,15 @@ impl Harness {
         let shared = Arc::new(Shared::new(Config {
             app_id: APP_ID.into(),
         }));
-        {
-            let mut st = shared.lock();
-            st.users.push(User {
-                id: "fuzz-user".into(),
-                phone: Some(Phone {
-                    country_code: "+86".into(),
-                    number: USER_PHONE.into(),
-                }),
-                email: Some("fuzz@example.com".into()),
-            });
-            st.sessions.insert(TOKEN.into(), "fuzz-user".into());
-        }
+        shared.pool().add_user(User {
+            id: "fuzz-user".into(),
+            access_token: TOKEN.into(),
+            phone: Some(Phone {
+                country_code: "+86".into(),
+                number: USER_PHONE.into(),
+            }),
+            email: Some("fuzz@example.com".into()),
+        });
         Harness { shared }
     }
 
@@ -123,12 +121,12 @@ impl Harness {
     /// The SMS codes recorded so far: (channel, country code, number, code).
     pub fn sms(&self) -> Vec<(String, String, String, String)> {
         self.shared
-            .lock()
+            .pool()
             .sms
             .iter()
             .map(|s| {
                 (
-                    s.channel.clone(),
+                    s.channel.to_string(),
                     s.phone.country_code.clone(),
                     s.phone.number.clone(),
                     s.code.clone(),

@@ -13,6 +13,8 @@ use tokio::net::TcpListener;
 mod access_log;
 mod api;
 mod body;
+mod bounded;
+mod config;
 mod connections;
 mod cors;
 pub mod demo_server;
@@ -21,28 +23,23 @@ mod envelope;
 mod fault;
 #[doc(hidden)]
 pub mod fuzzing;
+mod ids;
+mod input;
 mod json;
+mod lock;
+mod pool;
+mod records;
 mod request;
 mod state;
 
+pub use config::{Config, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT};
 pub use demo_server::{serve_demo, DemoConfig};
 
-pub const DEFAULT_PORT: u16 = 8787;
-pub const DEFAULT_DEMO_PORT: u16 = 8080;
-pub const DEFAULT_APP_ID: &str = "emulator-app";
-
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The only `x-authing-app-id` the API accepts.
-    pub app_id: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            app_id: DEFAULT_APP_ID.to_string(),
-        }
-    }
+/// The bounds of every collection (README, "Bounds"), for tests and docs.
+pub mod bounds {
+    pub use crate::connections::{MAX_CONNECTIONS, MAX_CONNECTION_BYTES};
+    pub use crate::pool::{MAX_CODES, MAX_SMS, MAX_UPDATE_TOKENS, MAX_USERS, MAX_USER_BYTES};
+    pub use crate::records::{MAX_FAULTS, MAX_FAULT_BYTES, MAX_REQUESTS, MAX_REQUEST_BYTES};
 }
 
 /// The whole service: dev routes, everything else through the API handler.
@@ -61,12 +58,8 @@ pub async fn serve(listener: TcpListener, config: Config) -> std::io::Result<()>
     axum::serve(listener, app(config)).await
 }
 
-fn is_dev_path(path: &str) -> bool {
-    path == "/__emulator" || path.starts_with("/__emulator/")
-}
-
 async fn fallback(state: State<Arc<state::Shared>>, req: Request) -> Response {
-    if is_dev_path(req.uri().path()) {
+    if dev::is_dev_path(req.uri().path()) {
         return dev::not_found(req.method().clone(), req.uri().clone()).await;
     }
     request::handle(state, req).await

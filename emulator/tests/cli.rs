@@ -52,13 +52,19 @@ fn listens_on_a_free_port_and_logs_without_secrets() {
         .expect("port");
     assert_ne!(port, 0);
 
-    let ok = post(
-        port,
-        "/api/v3/send-sms?secret=q",
-        "x-authing-app-id: my-app\r\ncontent-type: application/json\r\n",
-        r#"{"channel":"CHANNEL_LOGIN","phoneNumber":"13812345678"}"#,
-    );
-    assert!(ok.contains(r#""statusCode":200"#), "{ok}");
+    // The second send to the number is refused by the cooldown (429), still HTTP 200.
+    for (path, status) in [
+        ("/api/v3/send-sms?secret=q", r#""statusCode":200"#),
+        ("/api/v3/send-sms", r#""statusCode":429"#),
+    ] {
+        let answer = post(
+            port,
+            path,
+            "x-authing-app-id: my-app\r\ncontent-type: application/json\r\n",
+            r#"{"channel":"CHANNEL_LOGIN","phoneNumber":"13812345678"}"#,
+        );
+        assert!(answer.contains(status), "{answer}");
+    }
     let wrong_app = post(
         port,
         "/api/v3/unbind-phone",
@@ -80,13 +86,19 @@ fn listens_on_a_free_port_and_logs_without_secrets() {
         .read_to_string(&mut log)
         .expect("stderr");
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines.len(), 3, "{log}");
+    // The business outcome shows, though both answered HTTP 200.
     assert!(
-        lines[0].starts_with("POST /api/v3/send-sms 200 ") && lines[0].ends_with("ms"),
+        lines[0].starts_with("POST /api/v3/send-sms 200 statusCode=200 ")
+            && lines[0].ends_with("ms"),
         "{log}"
     );
     assert!(
-        lines[1].starts_with("POST /api/v3/unbind-phone 200 "),
+        lines[1].starts_with("POST /api/v3/send-sms 200 statusCode=429 apiCode=9006 "),
+        "{log}"
+    );
+    assert!(
+        lines[2].starts_with("POST /api/v3/unbind-phone 200 statusCode=404 apiCode=9005 "),
         "{log}"
     );
     for secret in ["13812345678", "tok123", "secret", "CHANNEL"] {

@@ -12,10 +12,13 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 here=$PWD/tests/consumers
 began=$(date +%s)
 
-# The apps' own dependencies, pinned exactly (vite 7: vite 8 does not install on every machine).
+# The apps' own dependencies, pinned exactly. Vite 8 at 8.3.8: 8.4.0's lock wants a
+# Windows-only native package that npm may refuse. TypeScript 7 is the native port (bin: tsc).
 vite=(vite@7.3.8)
+vite8=(vite@8.3.8)
 webpack=(webpack@5.112.2 webpack-cli@7.3.1)
 typescript=(typescript@5.9.3 @types/node@20.19.43 @arethetypeswrong/cli@0.18.5)
+typescript7=(typescript@7.0.2 @types/node@20.19.43)
 
 # 1. One scratch dir for everything, deleted on exit with the emulator; browsers put their
 #    profiles in TMPDIR, so they go with it. A setup failure still ends with the verdict line.
@@ -37,22 +40,24 @@ tarball=$(ls "$PWD"/dist/genauth-phone-*.tgz)
 # 3. The fresh apps, installed in the background while the emulator starts: the fixture from
 #    tests/consumers/APP/, flow.mjs next to its entry, the tarball and the app's dependencies.
 declare -A install_pid install_status
-app() { # APP FLOW_DIR DEPENDENCY...
-  local name=$1 dir=$work/$1 flow_dir=$2
+app() { # APP FLOW_DIR DEPENDENCY...   (FIXTURE=dir when it is not tests/consumers/APP)
+  local name=$1 dir=$work/$1 flow_dir=$2 fixture=${FIXTURE:-$1}
   shift 2
   mkdir -p "$dir"
-  cp -R "$here/$name/." "$dir/"
+  cp -R "$here/$fixture/." "$dir/"
   cp "$here/flow.mjs" "$dir/$flow_dir/"
   printf '{ "name": "consumer-%s", "private": true, "type": "module" }\n' "$name" > "$dir/package.json"
   (cd "$dir" && npm install --save-exact --no-audit --no-fund --loglevel=error "$tarball" "$@" >npm.log 2>&1) &
   install_pid[$name]=$!
 }
 app vite . "${vite[@]}"
+FIXTURE=vite app vite8 . "${vite8[@]}"
 app webpack src "${webpack[@]}"
 app node .
 app static .
 app worker .
 app ts . "${typescript[@]}"
+FIXTURE=ts app ts7 . "${typescript7[@]}"
 
 # 4. The emulator on a free loopback port.
 cargo build -q -p genauth-emulator
@@ -103,28 +108,31 @@ in_browser() { # browser.mjs's options but --emulator: the app run in headless C
 }
 
 # 5. The consumers.
-size_app() { # BUNDLER: the smallest app (size.js) built beside the test app, to measure the package alone
+size_app() { # BUNDLER LABEL: the smallest app (size.js) built beside the test app, to measure the package alone
   mkdir -p size
   cp "$here/size.js" size/main.js
   case $1 in
     vite) printf '<script type="module" src="./main.js"></script>\n' > size/index.html
           ./node_modules/.bin/vite build size --outDir ../dist-size --emptyOutDir --logLevel warn
-          (cd dist-size && measure "Vite 7 build" assets/*.js assets/*.wasm) ;;
+          (cd dist-size && measure "$2" assets/*.js assets/*.wasm) ;;
     webpack) ./node_modules/.bin/webpack --mode production --entry ./size/main.js --output-path dist-size --no-stats
              (cd dist-size && measure "webpack 5 build" *.js *.wasm) ;;
   esac
 }
 
-vite_build() {
+vite_build() { # LABEL OLD NEW
   ./node_modules/.bin/vite build --logLevel warn
-  size_app vite
-  in_browser --root dist --page /index.html --old 13900000001 --new 18800000001 --scope Window
+  size_app vite "$1"
+  in_browser --root dist --page /index.html --old "$2" --new "$3" --scope Window
 }
-consumer "Vite 7 app: vite build (no config), run in Chromium" vite vite_build
+consumer "Vite 7 app: vite build (no config), run in Chromium" vite vite_build "Vite 7 build" 13900000001 18800000001
+consumer "Vite 8 app: vite build (no config), run in Chromium" vite8 vite_build "Vite 8 build" 13900000011 18800000011
 
-vite_dev() {
+vite_dev() { # OLD NEW [CONFIG | none]
   # NO_COLOR: with CI set, Vite colours its log and the port number would hide behind ANSI codes.
-  NO_COLOR=1 ./node_modules/.bin/vite --config vite.dev.config.js --host 127.0.0.1 >dev.log 2>&1 &
+  local config=(--config "${3:-vite.dev.config.js}")
+  [ "${3:-}" != none ] || config=()
+  NO_COLOR=1 ./node_modules/.bin/vite "${config[@]}" --host 127.0.0.1 >dev.log 2>&1 &
   local pid=$! url=
   trap "kill $pid" EXIT
   for _ in $(seq 100); do
@@ -133,14 +141,21 @@ vite_dev() {
   done
   [ -n "$url" ] || { cat dev.log; exit 1; }
   echo "vite dev server at $url"
-  in_browser --origin "$url" --page /index.html --old 13900000002 --new 18800000002 --scope Window
+  in_browser --origin "$url" --page /index.html --old "$1" --new "$2" --scope Window
+  if [ "${3:-}" = none ]; then # it ran pre-bundled, not excluded
+    test -f node_modules/.vite/deps/genauth-phone.js || { echo "genauth-phone was not pre-bundled"; exit 1; }
+    echo "pre-bundled: node_modules/.vite/deps/genauth-phone.js"
+  fi
 }
-consumer "Vite 7 app: vite dev server (optimizeDeps.exclude), run in Chromium" vite vite_dev
+consumer "Vite 7 app: vite dev server (optimizeDeps.exclude), run in Chromium" vite vite_dev 13900000002 18800000002
+consumer "Vite 8 app: vite dev server (optimizeDeps.exclude), run in Chromium" vite8 vite_dev 13900000012 18800000012
+# Vite 8's pre-bundler rewrites the package's new URL("...wasm", import.meta.url): no config needed.
+consumer "Vite 8 app: vite dev server, no config (pre-bundled), run in Chromium" vite8 vite_dev 13900000013 18800000013 none
 
 webpack_build() {
   ./node_modules/.bin/webpack --mode production --no-stats
   cp index.html dist/
-  size_app webpack
+  size_app webpack "webpack 5 build"
   in_browser --root dist --page /index.html --old 13900000003 --new 18800000003 --scope Window
 }
 consumer "webpack 5 app: default config, run in Chromium" webpack webpack_build
@@ -159,17 +174,21 @@ consumer "static page: genauth-phone/init with the wasm URL given" static \
 consumer "module Web Worker: genauth-phone/web" worker \
   in_browser --root . --page /index.html --old 13900000008 --new 18800000008 --scope DedicatedWorkerGlobalScope
 
-typescript() {
+typecheck() { # tsc --strict under bundler and node16 resolution, with the app's TypeScript
   local config
   for config in tsconfig.bundler.json tsconfig.node16.json tsconfig.node16-no-dom.json; do
     ./node_modules/.bin/tsc -p "$config"
-    echo "tsc --strict --noEmit -p $config: $(node -p "require('./$config').files.join(', ')") compile"
+    echo "tsc $(./node_modules/.bin/tsc --version) --strict --noEmit -p $config: $(node -p "require('./$config').files.join(', ')") compile"
   done
+}
+typescript() {
+  typecheck
   # Every entry under node10, node16 (from CJS and ESM) and bundler resolution. The browser
   # entries (web, init) are ES modules with top-level await: from CJS, import() only, as it should be.
   ./node_modules/.bin/attw "$tarball" --ignore-rules cjs-resolves-to-esm --format table-flipped --no-color
 }
 consumer "TypeScript: tsc --strict (bundler, node16), attw on the tarball" ts typescript
+consumer "TypeScript 7: tsc --strict (bundler, node16)" ts7 typecheck
 
 # 6. Sizes, and the verdict.
 printf '\n'

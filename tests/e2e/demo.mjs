@@ -1,7 +1,8 @@
 // End-to-end test of the demo page (issue 3): the real page, served by the emulator's
-// demo server, driven in headless Chromium (playwright-core + Debian's /usr/bin/chromium).
+// demo server, driven in headless Chromium (playwright-core + Debian's /usr/bin/chromium),
+// or with --webkit in WebKit (WebKitGTK's MiniBrowser under WebDriver, webkit-page.mjs).
 //
-//   node tests/e2e/demo.mjs        (after scripts/build.sh and cargo build -p genauth-emulator)
+//   node tests/e2e/demo.mjs [--webkit]   (after scripts/build.sh and cargo build -p genauth-emulator)
 //
 // Starts its own emulator on free ports (--port 0 --demo-port 0), runs every flow in a
 // fresh page, checks what the page shows and what the emulator holds, fails on any
@@ -17,10 +18,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { webkitContext } from "./webkit-page.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const EMULATOR_BIN = path.join(ROOT, "target/debug/genauth-emulator");
-const ARTIFACTS = path.join(ROOT, "artifacts/e2e");
+const WEBKIT = process.argv.includes("--webkit");
+const ARTIFACTS = path.join(ROOT, WEBKIT ? "artifacts/e2e-webkit" : "artifacts/e2e");
 const DOC_SHOTS = path.join(ROOT, "docs/screenshots");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -182,6 +185,7 @@ async function openPage(flow) {
   });
   page.on("pageerror", (err) => note("page error", err.message));
   page.on("requestfailed", (req) => note("request failed", `${req.url()} ${req.failure() && req.failure().errorText}`));
+  page.on("cspviolation", (v) => cspViolation(page, v)); // WebKit's page; Chromium's comes by binding
   page.__seen = seen;
   page.__flow = flow;
   await page.goto(DEMO);
@@ -190,8 +194,15 @@ async function openPage(flow) {
   return page;
 }
 
+function cspViolation(page, v) {
+  const entry = `${page.__flow}: csp violation: ${v.directive} blocked ${v.blocked || "inline"} ${v.sample || ""}`;
+  page.__seen.push(entry);
+  problems.push(entry);
+}
+
 /** No problem reported for this page so far. */
-function clean(page) {
+async function clean(page) {
+  if (page.drain) await page.drain();
   assert(page.__seen.length === 0, `problems on the page:\n  ${page.__seen.join("\n  ")}`);
 }
 
@@ -216,14 +227,16 @@ async function readmeShot(page, name) {
   return file;
 }
 
-/** At 360 px wide nothing may overflow horizontally; saves that view too. */
+/** At 360 px wide (WebKit: its narrowest) nothing may overflow horizontally; saves that view too. */
 async function narrowCheck(page, name) {
   await page.setViewportSize({ width: 360, height: 780 });
   await sleep(150);
-  const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  const [width, viewport] = await page.evaluate(() => [document.scrollingElement.scrollWidth, innerWidth]);
   await shot(page, `${name}-360px`);
   await page.setViewportSize(DESKTOP);
-  assert(width <= 360, `${name}: at 360 px the page is ${width} px wide`);
+  // MiniBrowser's window cannot be narrower than its toolbar (447 px): WebKit checks there.
+  const limit = WEBKIT ? viewport : 360;
+  assert(width <= limit, `${name}: at ${limit} px the page is ${width} px wide`);
   checks360 += 1;
 }
 let checks360 = 0;
@@ -313,7 +326,7 @@ flow("page loads in emulator mode with no console error; 360 px fits", async () 
   eq(unlabelled.join(","), "", "inputs without a label");
   await shot(page, "start");
   await narrowCheck(page, "start");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -326,7 +339,7 @@ flow("sign in as a demo user (focus moves to step 1)", async () => {
   assert(user.phone && user.phoneCountryCode === "+86", "the emulator's user has a +86 phone");
   await shot(page, "signed-in");
   await narrowCheck(page, "signed-in");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -375,7 +388,7 @@ flow("change number without old-number verification", async () => {
   await shot(page, "change-success");
   await readmeShot(page, "change-number-success");
   await narrowCheck(page, "change-success");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -399,7 +412,7 @@ flow("an expiring confirmation counts down to 0, disables the change, and Start 
     eq(await focusedId(page), "new-number", "Start over focuses step 1");
     eq(await page.getAttribute("#step-1", "data-state"), "current", "back at step 1");
     eq((await dev("GET", `users/${user.userId}`)).phone, user.phone, "nothing changed");
-    clean(page);
+    await clean(page);
     await page.close();
   } finally {
     await dev("PUT", "settings", { updatePhoneTokenLifetimeSecs: 60 });
@@ -439,7 +452,7 @@ flow("a wrong code is shown next to the code field, with apiCode and requestId",
   await page.waitForSelector("#step-3[data-state='current']");
   assert(await page.locator("#change-alert").isHidden(), "the alert is cleared");
   eq((await dev("GET", `users/${user.userId}`)).phone, user.phone, "nothing changed yet");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -457,7 +470,7 @@ flow("a malformed number is shown next to the number field", async () => {
   await page.waitForSelector("#new-cc-error:not([hidden])");
   assert((await text(page, "#new-cc-error")).includes('"+"'), "explains the country code format");
   await shot(page, "bad-number");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -503,7 +516,7 @@ flow("change number with old-number verification (toggle)", async () => {
   await page.focus("#verify-old");
   await page.keyboard.press("Space");
   await until("the setting off", async () => (await dev("GET", "settings")).verifyOldPhone === false);
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -527,7 +540,7 @@ flow("remove the number (user with an email)", async () => {
   eq((await dev("GET", `users/${user.userId}`)).phone, null, "the emulator holds no phone");
   await shot(page, "remove-success");
   await narrowCheck(page, "remove-success");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -551,7 +564,7 @@ flow("remove refused for a user without an email (2217), shown readably", async 
   eq((await text(page, "#who-phone")).trim(), formatPhone(user.phone), "the page still shows the phone");
   await shot(page, "remove-refused");
   await narrowCheck(page, "remove-refused");
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -592,7 +605,7 @@ flow("real GenAuth app mode: keyboard switch, field errors, connect (no app secr
   const number = freshNumber();
   await sendToNewNumber(page, number);
   await latestCode("CHANNEL_BIND_PHONE", number);
-  clean(page);
+  await clean(page);
   await page.close();
 });
 
@@ -600,7 +613,7 @@ flow("the CSP violation detector itself works", async () => {
   // A deliberate inline style must be refused and reported; then forgotten.
   const page = await openPage("csp-probe");
   await page.evaluate(() => document.body.setAttribute("style", "color: red"));
-  await until("the violation report", async () => page.__seen.some((s) => s.includes("csp violation") && s.includes("style-src")));
+  await until("the violation report", async () => (page.drain && await page.drain(), page.__seen.some((s) => s.includes("csp violation") && s.includes("style-src"))));
   eq(await page.evaluate(() => getComputedStyle(document.body).color === "rgb(255, 0, 0)"), false, "the inline style was not applied");
   for (const s of page.__seen) problems.splice(problems.indexOf(s), 1);
   await page.close();
@@ -616,29 +629,10 @@ async function main() {
   const started = Date.now();
   ({ apiUrl: API, demoUrl: DEMO } = await startEmulator());
   console.log(`emulator ${API}, demo ${DEMO}`);
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genauth-e2e-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: DESKTOP,
-    // Signals are ours to handle: cleanup() closes the browser, then deletes its profile.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  // CSP violations reach the test through a binding (the page's CSP does not apply to it).
-  await context.exposeBinding("__e2eCspViolation", ({ page }, v) => {
-    const entry = `${page.__flow}: csp violation: ${v.directive} blocked ${v.blocked || "inline"} ${v.sample || ""}`;
-    page.__seen.push(entry);
-    problems.push(entry);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      window.__e2eCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
-    });
-  });
+  context = WEBKIT ? await webkitContext() : await chromiumContext();
+  console.log(WEBKIT ? `browser: WebKit (${context.session.capabilities.browserName} ${context.session.capabilities.browserVersion})` : "browser: Chromium");
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+
 
   let passed = 0;
   let failed = 0;
@@ -659,7 +653,7 @@ async function main() {
     }
   }
   console.log(`360 px overflow checks: ${checks360}; screenshots: ${path.relative(ROOT, ARTIFACTS)}/ (${shotIndex})`);
-  if (failed === 0 && process.env.E2E_UPDATE_SCREENSHOTS === "1") {
+  if (failed === 0 && !WEBKIT && process.env.E2E_UPDATE_SCREENSHOTS === "1") {
     fs.mkdirSync(DOC_SHOTS, { recursive: true });
     for (const name of ["change-number-step2.png", "change-number-success.png"]) {
       fs.copyFileSync(path.join(ARTIFACTS, `readme-${name}`), path.join(DOC_SHOTS, name));
@@ -668,8 +662,30 @@ async function main() {
   }
   if (failed) console.log(`emulator log (stderr):\n${emulatorLog}`);
   console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  console.log(`e2e${WEBKIT ? " (WebKit)" : ""}: ${passed} passed, ${failed} failed`);
   return failed === 0;
+}
+
+async function chromiumContext() {
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "genauth-e2e-"));
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: DESKTOP,
+    // Signals are ours to handle: cleanup() closes the browser, then deletes its profile.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  // CSP violations reach the test through a binding (the page's CSP does not apply to it).
+  await ctx.exposeBinding("__e2eCspViolation", ({ page }, v) => cspViolation(page, v));
+  await ctx.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__e2eCspViolation({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+    });
+  });
+  return ctx;
 }
 
 async function cleanup() {
