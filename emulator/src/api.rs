@@ -11,13 +11,13 @@
 //!
 //! | apiCode | statusCode | meaning | origin |
 //! |---|---|---|---|
-//! | 2001 | 400 | wrong verification code (none sent, consumed, or different) | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2300 | 400 | verification code expired (`smsCodeLifetimeSecs`) | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2035 | 409 | new phone number already bound to another user | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2038 | 400 | old phone number is not the user's current one | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2230 | 422 | new phone number equals the current one | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2217 | 422 | cannot unbind: the phone is the only login method (no email) | CONTRACT.md's older list, unconfirmed for V3 |
-//! | 2020 | 401 | not logged in: `authorization` missing or unknown | CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2001 | 400 | wrong verification code (none sent, consumed, or different) | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2300 | 400 | verification code expired (`smsCodeLifetimeSecs`) | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2035 | 409 | new phone number already bound to another user | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2038 | 400 | old phone number is not the user's current one | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2230 | 422 | new phone number equals the current one | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2217 | 422 | cannot unbind: the phone is the only login method (no email) | docs/CONTRACT.md's older list, unconfirmed for V3 |
+//! | 2020 | 401 | not logged in: `authorization` missing or unknown | docs/CONTRACT.md's older list, unconfirmed for V3 |
 //! | 9001 | 400 | body is not JSON (or nested deeper than 128), not an object, repeats a key in an object, or content-type is not application/json | emulator's own |
 //! | 9002 | 400 | body larger than 64 KiB | emulator's own |
 //! | 9003 | 400 | invalid argument: unknown key, wrong type, missing/empty field, bad channel, bad verifyMethod, bad phone format, old phone fields missing while `verifyOldPhone` | emulator's own |

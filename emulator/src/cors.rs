@@ -21,7 +21,7 @@ use crate::dev::is_dev_path;
 use crate::envelope::json_response;
 
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
-/// What the official SDKs send cross-origin (CONTRACT.md, "Headers").
+/// What the official SDKs send cross-origin (docs/CONTRACT.md, "Headers").
 const ALLOW_HEADERS: &str =
     "content-type, authorization, x-authing-app-id, x-authing-lang, x-authing-request-from, x-authing-sdk-version";
 

@@ -59,7 +59,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The envelope's `statusCode` (the status class of CONTRACT.md).
+    /// The envelope's `statusCode` (the status class of docs/CONTRACT.md).
     pub fn status_code(&self) -> u16 {
         use ApiError::*;
         match self {
@@ -99,7 +99,7 @@ impl ApiError {
             TokenUsed => 9009,
             NoPhoneBound => 9010,
             RouteNotFound(..) => 9404,
-            // From the older documented list (CONTRACT.md), unconfirmed for V3.
+            // From the older documented list (docs/CONTRACT.md), unconfirmed for V3.
             WrongCode(_) => 2001,
             CodeExpired(_) => 2300,
             PhoneTaken => 2035,
