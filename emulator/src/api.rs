@@ -107,17 +107,9 @@ struct SendSmsBody {
 fn send_sms(st: &mut Pool, fields: Map<String, Value>) -> Outcome {
     let b: SendSmsBody = typed(fields)?;
     let Some(&channel) = CHANNELS.iter().find(|c| **c == b.channel) else {
-        return Err(ApiError::InvalidArgument(format!(
-            "channel must be one of {}",
-            CHANNELS.join(", ")
-        )));
+        return Err(ApiError::InvalidArgument(format!("channel must be one of {}", CHANNELS.join(", "))));
     };
-    let p = phone(
-        "phoneNumber",
-        &b.phone_number,
-        "phoneCountryCode",
-        b.phone_country_code.as_deref(),
-    )?;
+    let p = phone("phoneNumber", &b.phone_number, "phoneCountryCode", b.phone_country_code.as_deref())?;
     st.send_code(channel, &p).map_err(ApiError::SmsThrottled)?;
     Ok(None)
 }
@@ -143,30 +135,15 @@ struct PassCodePayload {
 fn verify_update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Outcome {
     let b: VerifyBody = typed(fields)?;
     if b.verify_method != "PHONE_PASSCODE" {
-        return Err(ApiError::InvalidArgument(
-            "verifyMethod must be PHONE_PASSCODE".into(),
-        ));
+        return Err(ApiError::InvalidArgument("verifyMethod must be PHONE_PASSCODE".into()));
     }
     let p = b.phone_pass_code_payload;
-    let new = phone(
-        "newPhoneNumber",
-        &p.new_phone_number,
-        "newPhoneCountryCode",
-        p.new_phone_country_code.as_deref(),
-    )?;
+    let new = phone("newPhoneNumber", &p.new_phone_number, "newPhoneCountryCode", p.new_phone_country_code.as_deref())?;
     non_empty("newPhonePassCode", &p.new_phone_pass_code)?;
     let old = match (&p.old_phone_number, &p.old_phone_pass_code) {
         (Some(number), Some(code)) => {
             non_empty("oldPhonePassCode", code)?;
-            Some((
-                phone(
-                    "oldPhoneNumber",
-                    number,
-                    "oldPhoneCountryCode",
-                    p.old_phone_country_code.as_deref(),
-                )?,
-                code,
-            ))
+            Some((phone("oldPhoneNumber", number, "oldPhoneCountryCode", p.old_phone_country_code.as_deref())?, code))
         }
         _ => None,
     };
@@ -190,11 +167,9 @@ fn verify_update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>)
             return Err(ApiError::OldPhoneMismatch);
         }
     }
-    st.check_code(CHANNEL_BIND_PHONE, &new, &p.new_phone_pass_code)
-        .map_err(|e| code_error(e, Which::New))?;
+    st.check_code(CHANNEL_BIND_PHONE, &new, &p.new_phone_pass_code).map_err(|e| code_error(e, Which::New))?;
     if let Some((old_phone, code)) = &old {
-        st.check_code(CHANNEL_UNBIND_PHONE, old_phone, code)
-            .map_err(|e| code_error(e, Which::Old))?;
+        st.check_code(CHANNEL_UNBIND_PHONE, old_phone, code).map_err(|e| code_error(e, Which::Old))?;
     }
 
     // Computed before the codes are consumed, so nothing is half done if it cannot be.
@@ -205,9 +180,7 @@ fn verify_update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>)
         st.consume_code(CHANNEL_UNBIND_PHONE, old_phone);
     }
     let token = st.issue_token(user_id, new, expires);
-    Ok(Some(
-        json!({ "updatePhoneToken": token, "tokenExpiresIn": lifetime }),
-    ))
+    Ok(Some(json!({ "updatePhoneToken": token, "tokenExpiresIn": lifetime })))
 }
 
 fn code_error(e: CodeError, which: Which) -> ApiError {
@@ -263,8 +236,7 @@ fn unbind_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Out
         None => return Err(ApiError::NotLoggedIn),
     };
     let current = current.ok_or(ApiError::NoPhoneBound)?;
-    st.check_code(CHANNEL_UNBIND_PHONE, &current, &b.pass_code)
-        .map_err(|e| code_error(e, Which::Current))?;
+    st.check_code(CHANNEL_UNBIND_PHONE, &current, &b.pass_code).map_err(|e| code_error(e, Which::Current))?;
     if !has_email {
         return Err(ApiError::LastLoginMethod);
     }

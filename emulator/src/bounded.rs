@@ -21,12 +21,7 @@ pub struct Bounded<T> {
 
 impl<T: Weigh> Bounded<T> {
     pub const fn new(max_items: usize, max_bytes: usize) -> Self {
-        Bounded {
-            items: VecDeque::new(),
-            bytes: 0,
-            max_items,
-            max_bytes,
-        }
+        Bounded { items: VecDeque::new(), bytes: 0, max_items, max_bytes }
     }
 
     /// Appends, then drops the oldest entries until both bounds hold again (an entry
@@ -34,9 +29,7 @@ impl<T: Weigh> Bounded<T> {
     pub fn push(&mut self, item: T) {
         self.bytes += item.weight();
         self.items.push_back(item);
-        while self.items.len() > self.max_items
-            || (self.bytes > self.max_bytes && self.items.len() > 1)
-        {
+        while self.items.len() > self.max_items || (self.bytes > self.max_bytes && self.items.len() > 1) {
             self.pop_front();
         }
     }
@@ -111,11 +104,7 @@ mod tests {
         b.push("0123456789".into());
         assert_eq!(b.iter().cloned().collect::<Vec<_>>(), ["0123456789"]);
         b.push("x".into());
-        assert_eq!(
-            b.iter().cloned().collect::<Vec<_>>(),
-            ["x"],
-            "10 + 1 bytes is over"
-        );
+        assert_eq!(b.iter().cloned().collect::<Vec<_>>(), ["x"], "10 + 1 bytes is over");
         assert_eq!(b.remove_where(|s| s == "x").as_deref(), Some("x"));
         assert_eq!(b.len(), 0);
     }
@@ -123,10 +112,7 @@ mod tests {
     #[test]
     fn room_for_a_queue() {
         let mut b = Bounded::new(2, 10);
-        assert!(
-            !b.has_room_for(&["01234567890".to_string()]),
-            "heavier than the bound"
-        );
+        assert!(!b.has_room_for(&["01234567890".to_string()]), "heavier than the bound");
         assert!(b.has_room_for(&["a".to_string(), "b".to_string()]));
         b.push("a".to_string());
         assert!(!b.has_room_for(&["b".to_string(), "c".to_string()]));

@@ -12,8 +12,6 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            app_id: DEFAULT_APP_ID.to_string(),
-        }
+        Config { app_id: DEFAULT_APP_ID.to_string() }
     }
 }

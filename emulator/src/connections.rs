@@ -69,10 +69,7 @@ pub struct Connections {
 
 impl Default for Connections {
     fn default() -> Self {
-        Connections {
-            list: Mutex::new(Bounded::new(MAX_CONNECTIONS, MAX_CONNECTION_BYTES)),
-            next_id: AtomicU64::new(0),
-        }
+        Connections { list: Mutex::new(Bounded::new(MAX_CONNECTIONS, MAX_CONNECTION_BYTES)), next_id: AtomicU64::new(0) }
     }
 }
 
@@ -100,20 +97,8 @@ impl Watch {
     /// list is in arrival order).
     pub fn start(connections: &Arc<Connections>, path: String, fault: Kind) -> Watch {
         let id = connections.next_id.fetch_add(1, Ordering::Relaxed);
-        connections.list().push(ConnectionRecord {
-            id,
-            path,
-            fault,
-            closed_by_client: false,
-            closed_after_ms: None,
-            answered: false,
-        });
-        Watch {
-            connections: Arc::clone(connections),
-            id,
-            start: Instant::now(),
-            done: AtomicBool::new(false),
-        }
+        connections.list().push(ConnectionRecord { id, path, fault, closed_by_client: false, closed_after_ms: None, answered: false });
+        Watch { connections: Arc::clone(connections), id, start: Instant::now(), done: AtomicBool::new(false) }
     }
 
     /// The server completed (or deliberately broke off) the answer; idempotent.
@@ -159,10 +144,7 @@ impl HttpBody for WatchedBody {
     type Data = Bytes;
     type Error = axum::Error;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
         match &polled {

@@ -22,8 +22,7 @@ use crate::envelope::json_response;
 
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 /// What the official SDKs send cross-origin (docs/CONTRACT.md, "Headers").
-const ALLOW_HEADERS: &str =
-    "content-type, authorization, x-authing-app-id, x-authing-lang, x-authing-request-from, x-authing-sdk-version";
+const ALLOW_HEADERS: &str = "content-type, authorization, x-authing-app-id, x-authing-lang, x-authing-request-from, x-authing-sdk-version";
 
 pub async fn cors(req: Request, next: Next) -> Response {
     let dev = is_dev_path(req.uri().path());
@@ -40,14 +39,8 @@ pub async fn cors(req: Request, next: Next) -> Response {
     let mut res = if req.method() == Method::OPTIONS {
         let mut res = StatusCode::NO_CONTENT.into_response();
         let h = res.headers_mut();
-        h.insert(
-            "access-control-allow-methods",
-            HeaderValue::from_static(ALLOW_METHODS),
-        );
-        h.insert(
-            "access-control-allow-headers",
-            HeaderValue::from_static(ALLOW_HEADERS),
-        );
+        h.insert("access-control-allow-methods", HeaderValue::from_static(ALLOW_METHODS));
+        h.insert("access-control-allow-headers", HeaderValue::from_static(ALLOW_HEADERS));
         h.insert("access-control-max-age", HeaderValue::from_static("600"));
         res
     } else {
@@ -57,8 +50,7 @@ pub async fn cors(req: Request, next: Next) -> Response {
     if let Some(origin) = allow_origin {
         // Only where absent, so a fault's own `headers` win.
         h.entry("access-control-allow-origin").or_insert(origin);
-        h.entry("access-control-expose-headers")
-            .or_insert(HeaderValue::from_static("retry-after, x-request-id"));
+        h.entry("access-control-expose-headers").or_insert(HeaderValue::from_static("retry-after, x-request-id"));
     }
     if dev {
         // The answer depends on the Origin: caches must not hand it to another page.
@@ -83,10 +75,7 @@ fn dev_allow_origin(headers: &HeaderMap) -> Result<Option<HeaderValue>, &'static
 
 /// `http(s)://` + a loopback host, nothing after it.
 pub fn is_loopback_origin(origin: &str) -> bool {
-    origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .is_some_and(is_loopback_host)
+    origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).is_some_and(is_loopback_host)
 }
 
 /// `localhost`, `127.0.0.1` or `[::1]`, with an optional numeric port.
@@ -100,10 +89,7 @@ fn is_loopback_host(host: &str) -> bool {
         }
         _ => host,
     };
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "localhost" | "127.0.0.1" | "[::1]"
-    )
+    matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]")
 }
 
 #[cfg(test)]

@@ -71,14 +71,9 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
         .ok_or_else(|| format!("--app-host {value:?}: must start with https://"))?;
-    let ok = !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    let ok = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     if !ok {
-        return Err(format!(
-            "--app-host {value:?}: must be an origin such as https://your-app.genauth.ai (no path)"
-        ));
+        return Err(format!("--app-host {value:?}: must be an origin such as https://your-app.genauth.ai (no path)"));
     }
     Ok(value.to_ascii_lowercase())
 }
@@ -117,34 +112,24 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 
 fn common_headers(res: &mut Response) {
     let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // A rebuilt pkg/ must be picked up on reload.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
 }
 
 async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
     let head = req.method() == Method::HEAD;
     if req.method() != Method::GET && !head {
         let mut res = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-        res.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return res;
     }
     let path = req.uri().path().to_string();
     if path == "/config.json" {
         let mut res = demo.config_json.clone().into_response();
         common_headers(&mut res);
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if head {
             *res.body_mut() = Body::empty();
         }
@@ -153,12 +138,7 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
     let (root, serve_dir, prefix, rest) = match path.strip_prefix("/pkg/") {
         Some(rest) => (&demo.pkg_dir, &demo.pkg, "/pkg/", rest),
         None if path == "/pkg" => return redirect("/pkg/"),
-        None => (
-            &demo.site_dir,
-            &demo.site,
-            "/",
-            path.trim_start_matches('/'),
-        ),
+        None => (&demo.site_dir, &demo.site, "/", path.trim_start_matches('/')),
     };
     let Some(relative) = safe_relative(rest) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
@@ -179,20 +159,13 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
         Ok(uri) => uri,
         Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
     };
-    let Ok(res) = serve_dir
-        .clone()
-        .oneshot(Request::from_parts(parts, body))
-        .await;
+    let Ok(res) = serve_dir.clone().oneshot(Request::from_parts(parts, body)).await;
     let mut res = res.map(Body::new);
     if res.status().is_success() {
         fix_content_type(&mut res, rest);
-        let html = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
         if html {
-            res.headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, demo.csp.clone());
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, demo.csp.clone());
         }
     }
     common_headers(&mut res);
@@ -203,10 +176,7 @@ async fn handle(State(demo): State<Arc<Demo>>, req: Request) -> Response {
 /// MPEG stream mime_guess knows it as.
 fn fix_content_type(res: &mut Response, path: &str) {
     let h = res.headers_mut();
-    let ct = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let fixed = if path.ends_with(".ts") {
         "text/plain; charset=utf-8".to_string()
     } else if ct.starts_with("text/") && !ct.contains("charset") {
@@ -243,11 +213,7 @@ pub fn safe_relative(rest: &str) -> Option<PathBuf> {
             return None;
         }
         // percent_decode_str keeps a bad escape as it is; refuse it instead.
-        let bad_escape = raw.split('%').skip(1).any(|after| {
-            !after
-                .get(..2)
-                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-        });
+        let bad_escape = raw.split('%').skip(1).any(|after| !after.get(..2).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
         if bad_escape {
             return None;
         }

@@ -36,18 +36,9 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/__emulator/sms", get(list_sms))
         .route("/__emulator/settings", get(get_settings).put(put_settings))
         .route("/__emulator/reset", axum::routing::post(reset))
-        .route(
-            "/__emulator/requests",
-            get(list_requests).delete(clear_requests),
-        )
-        .route(
-            "/__emulator/faults",
-            get(list_faults).post(add_faults).delete(clear_faults),
-        )
-        .route(
-            "/__emulator/connections",
-            get(list_connections).delete(clear_connections),
-        )
+        .route("/__emulator/requests", get(list_requests).delete(clear_requests))
+        .route("/__emulator/faults", get(list_faults).post(add_faults).delete(clear_faults))
+        .route("/__emulator/connections", get(list_connections).delete(clear_connections))
 }
 
 /// `{error}` with a real HTTP status.
@@ -70,38 +61,21 @@ fn ok(value: Value) -> DevResult {
 }
 
 pub async fn not_found(method: Method, uri: Uri) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        format!("no development endpoint {method} {}", uri.path()),
-    )
-    .into_response()
+    error(StatusCode::NOT_FOUND, format!("no development endpoint {method} {}", uri.path())).into_response()
 }
 
 pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        format!("{method} is not allowed on {}", uri.path()),
-    )
-    .into_response()
+    error(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {}", uri.path())).into_response()
 }
 
 /// Reads a JSON body; an empty body counts as `{}` for convenience.
 async fn read_json<T: DeserializeOwned>(body: Body) -> Result<T, DevError> {
     let bytes = match read_limited(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(BodyError::TooLarge(_)) => {
-            return Err(error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body larger than 64 KiB",
-            ))
-        }
+        Err(BodyError::TooLarge(_)) => return Err(error(StatusCode::PAYLOAD_TOO_LARGE, "body larger than 64 KiB")),
         Err(BodyError::Aborted(_)) => return Err(error(StatusCode::BAD_REQUEST, "body aborted")),
     };
-    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &bytes
-    };
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
     let value = json::parse(text).map_err(|e| {
         let msg = match e {
             JsonError::Syntax => "body is not valid JSON",
@@ -141,13 +115,8 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Body) -> DevResult
     let b: NewUser = read_json(body).await?;
     let p = match &b.phone {
         Some(n) => Some(
-            phone(
-                "phone",
-                n,
-                "phoneCountryCode",
-                b.phone_country_code.as_deref(),
-            )
-            .map_err(|e| error(StatusCode::BAD_REQUEST, e.message(Lang::En)))?,
+            phone("phone", n, "phoneCountryCode", b.phone_country_code.as_deref())
+                .map_err(|e| error(StatusCode::BAD_REQUEST, e.message(Lang::En)))?,
         ),
         None => None,
     };
@@ -157,10 +126,7 @@ async fn create_user(State(shared): State<Arc<Shared>>, body: Body) -> DevResult
     let mut pool = shared.pool();
     if let Some(p) = &p {
         if pool.owner_of(p).is_some() {
-            return Err(error(
-                StatusCode::CONFLICT,
-                "phone already bound to another user",
-            ));
+            return Err(error(StatusCode::CONFLICT, "phone already bound to another user"));
         }
     }
     let user = User::new(p, b.email);
@@ -214,20 +180,9 @@ const MAX_SETTING_SECS: u64 = 365 * 24 * 3600;
 
 async fn put_settings(State(shared): State<Arc<Shared>>, body: Body) -> DevResult {
     let patch: SettingsPatch = read_json(body).await?;
-    let durations = [
-        patch.sms_cooldown_secs,
-        patch.sms_code_lifetime_secs,
-        patch.update_phone_token_lifetime_secs,
-    ];
-    if durations
-        .into_iter()
-        .flatten()
-        .any(|secs| secs > MAX_SETTING_SECS)
-    {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            format!("durations must be at most {MAX_SETTING_SECS} seconds"),
-        ));
+    let durations = [patch.sms_cooldown_secs, patch.sms_code_lifetime_secs, patch.update_phone_token_lifetime_secs];
+    if durations.into_iter().flatten().any(|secs| secs > MAX_SETTING_SECS) {
+        return Err(error(StatusCode::BAD_REQUEST, format!("durations must be at most {MAX_SETTING_SECS} seconds")));
     }
     let mut pool = shared.pool();
     let s: &mut Settings = &mut pool.settings;
@@ -273,10 +228,8 @@ async fn add_faults(State(shared): State<Arc<Shared>>, body: Body) -> DevResult 
     };
     let mut faults = Vec::with_capacity(list.len());
     for item in list {
-        let f: Fault = serde_json::from_value(item)
-            .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?;
-        f.validate()
-            .map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
+        let f: Fault = serde_json::from_value(item).map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?;
+        f.validate().map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
         faults.push(f);
     }
     let mut records = shared.records();

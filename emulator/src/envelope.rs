@@ -123,37 +123,18 @@ impl ApiError {
             (Which::Current, true) => "",
         };
         match self {
-            UnsupportedContentType => pick(
-                "Invalid request: content-type must be application/json",
-                "请求无效：content-type 必须为 application/json",
-            ),
-            MalformedJson => pick(
-                "Invalid request: the body is not valid JSON",
-                "请求无效：请求体不是合法的 JSON",
-            ),
-            NotAnObject => pick(
-                "Invalid request: the body must be a JSON object",
-                "请求无效：请求体必须是 JSON 对象",
-            ),
-            DuplicateKey => pick(
-                "Invalid request: the body repeats a key in an object",
-                "请求无效：请求体的对象中有重复的键",
-            ),
-            BodyTooLarge => pick(
-                "Invalid request: the body is larger than 64 KiB",
-                "请求无效：请求体超过 64 KiB",
-            ),
+            UnsupportedContentType => {
+                pick("Invalid request: content-type must be application/json", "请求无效：content-type 必须为 application/json")
+            }
+            MalformedJson => pick("Invalid request: the body is not valid JSON", "请求无效：请求体不是合法的 JSON"),
+            NotAnObject => pick("Invalid request: the body must be a JSON object", "请求无效：请求体必须是 JSON 对象"),
+            DuplicateKey => pick("Invalid request: the body repeats a key in an object", "请求无效：请求体的对象中有重复的键"),
+            BodyTooLarge => pick("Invalid request: the body is larger than 64 KiB", "请求无效：请求体超过 64 KiB"),
             InvalidArgument(detail) if zh => format!("参数错误：{detail}"),
             InvalidArgument(detail) => format!("Invalid argument: {detail}"),
-            MissingAppId => pick(
-                "Missing x-authing-app-id header",
-                "缺少 x-authing-app-id 请求头",
-            ),
+            MissingAppId => pick("Missing x-authing-app-id header", "缺少 x-authing-app-id 请求头"),
             AppNotFound => pick("App not found", "应用不存在"),
-            NotLoggedIn => pick(
-                "Not logged in: missing or invalid access token",
-                "尚未登录，无权限访问此接口",
-            ),
+            NotLoggedIn => pick("Not logged in: missing or invalid access token", "尚未登录，无权限访问此接口"),
             SmsThrottled(secs) if zh => format!("短信发送过于频繁，请 {secs} 秒后再试"),
             SmsThrottled(secs) => {
                 format!("SMS sent too frequently to this number, please wait {secs} seconds and try again")
@@ -162,32 +143,14 @@ impl ApiError {
             WrongCode(w) => format!("Wrong verification code{}", which(w)),
             CodeExpired(w) if zh => format!("验证码已过期{}", which(w)),
             CodeExpired(w) => format!("Verification code has expired{}", which(w)),
-            PhoneTaken => pick(
-                "This phone number is already bound to another account",
-                "该手机号已被其他账号绑定",
-            ),
-            OldPhoneMismatch => pick(
-                "The old phone number does not match the current phone number",
-                "旧手机号与当前绑定的手机号不一致",
-            ),
-            SamePhone => pick(
-                "The new phone number is the same as the current one",
-                "新手机号与当前手机号相同",
-            ),
-            LastLoginMethod => pick(
-                "Cannot unbind the phone number: it is the only login method left",
-                "手机号是唯一的登录方式，无法解绑",
-            ),
+            PhoneTaken => pick("This phone number is already bound to another account", "该手机号已被其他账号绑定"),
+            OldPhoneMismatch => pick("The old phone number does not match the current phone number", "旧手机号与当前绑定的手机号不一致"),
+            SamePhone => pick("The new phone number is the same as the current one", "新手机号与当前手机号相同"),
+            LastLoginMethod => pick("Cannot unbind the phone number: it is the only login method left", "手机号是唯一的登录方式，无法解绑"),
             TokenInvalid => pick("Invalid updatePhoneToken", "updatePhoneToken 无效"),
             TokenExpired => pick("updatePhoneToken has expired", "updatePhoneToken 已过期"),
-            TokenUsed => pick(
-                "updatePhoneToken has already been used",
-                "updatePhoneToken 已被使用",
-            ),
-            NoPhoneBound => pick(
-                "No phone number is bound to this account",
-                "当前账号未绑定手机号",
-            ),
+            TokenUsed => pick("updatePhoneToken has already been used", "updatePhoneToken 已被使用"),
+            NoPhoneBound => pick("No phone number is bound to this account", "当前账号未绑定手机号"),
             RouteNotFound(method, path) => format!("Cannot {method} {path}"),
         }
     }
@@ -226,20 +189,9 @@ pub fn success_message(lang: Lang) -> &'static str {
 /// `statusCode: 200`; `data` only for endpoints that document one.
 pub fn success(data: Option<Value>, lang: Lang) -> Response {
     let message = success_message(lang);
-    let mut res = json_response(
-        StatusCode::OK,
-        &Envelope {
-            status_code: 200,
-            message: message.into(),
-            api_code: None,
-            request_id: None,
-            data,
-        },
-    );
-    res.extensions_mut().insert(EnvelopeNote {
-        status_code: 200,
-        api_code: None,
-    });
+    let mut res =
+        json_response(StatusCode::OK, &Envelope { status_code: 200, message: message.into(), api_code: None, request_id: None, data });
+    res.extensions_mut().insert(EnvelopeNote { status_code: 200, api_code: None });
     res
 }
 
@@ -249,10 +201,7 @@ pub fn failure(err: &ApiError, lang: Lang) -> Response {
         ApiError::RouteNotFound(..) => StatusCode::NOT_FOUND,
         _ => StatusCode::OK,
     };
-    let note = EnvelopeNote {
-        status_code: err.status_code(),
-        api_code: Some(err.api_code()),
-    };
+    let note = EnvelopeNote { status_code: err.status_code(), api_code: Some(err.api_code()) };
     let mut res = json_response(
         http,
         &Envelope {
@@ -272,9 +221,6 @@ pub fn failure(err: &ApiError, lang: Lang) -> Response {
 pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
     let mut res = (status, body).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     res
 }

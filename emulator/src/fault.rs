@@ -71,15 +71,13 @@ impl Fault {
             HeaderValue::from_str(ct).map_err(|_| "contentType is not a valid header value")?;
         }
         for (name, value) in self.headers.iter().flatten() {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("invalid header name {name:?}"))?;
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name {name:?}"))?;
             // hyper frames the body itself: a contrary length panicked it (debug builds)
             // or sent a broken answer; `bodyBytes`, `drop` and `hang` cover those cases.
             if header == header::CONTENT_LENGTH || header == header::TRANSFER_ENCODING {
                 return Err(format!("header {name:?} is set by the server itself"));
             }
-            HeaderValue::from_str(value)
-                .map_err(|_| format!("invalid value for header {name:?}"))?;
+            HeaderValue::from_str(value).map_err(|_| format!("invalid value for header {name:?}"))?;
         }
         Ok(())
     }
@@ -120,28 +118,17 @@ impl Fault {
             End::Pending => "hang",
             End::Finish => "fault",
         };
-        let body = FaultBody {
-            prefix: self.body.map(Bytes::from),
-            filler_left: self.body_bytes.unwrap_or(0),
-            end,
-            sent_any: false,
-            grace: None,
-        };
+        let body =
+            FaultBody { prefix: self.body.map(Bytes::from), filler_left: self.body_bytes.unwrap_or(0), end, sent_any: false, grace: None };
         let mut res = Response::new(Body::new(body));
-        *res.status_mut() = self
-            .status
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::OK);
+        *res.status_mut() = self.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);
         let ct = self.content_type.as_deref().unwrap_or("application/json");
         if let Ok(v) = HeaderValue::from_str(ct) {
             res.headers_mut().insert(header::CONTENT_TYPE, v);
         }
         for (name, value) in self.headers.into_iter().flatten() {
             // Validated when queued; skip silently if not.
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
+            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
                 res.headers_mut().insert(n, v);
             }
         }
@@ -174,10 +161,7 @@ impl HttpBody for FaultBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = self.get_mut();
         if let Some(p) = this.prefix.take() {
             if !p.is_empty() {
@@ -195,25 +179,19 @@ impl HttpBody for FaultBody {
             End::Finish => Poll::Ready(None),
             End::Error => {
                 if this.sent_any {
-                    let grace = this
-                        .grace
-                        .get_or_insert_with(|| Box::pin(tokio::time::sleep(DROP_GRACE)));
+                    let grace = this.grace.get_or_insert_with(|| Box::pin(tokio::time::sleep(DROP_GRACE)));
                     if grace.as_mut().poll(cx).is_pending() {
                         return Poll::Pending;
                     }
                 }
-                Poll::Ready(Some(Err(std::io::Error::other(
-                    "emulated dropped connection",
-                ))))
+                Poll::Ready(Some(Err(std::io::Error::other("emulated dropped connection"))))
             }
             End::Pending => Poll::Pending,
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.end == End::Finish
-            && self.filler_left == 0
-            && self.prefix.as_ref().is_none_or(|p| p.is_empty())
+        self.end == End::Finish && self.filler_left == 0 && self.prefix.as_ref().is_none_or(|p| p.is_empty())
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -61,16 +61,11 @@ impl Default for Harness {
 
 impl Harness {
     pub fn new() -> Harness {
-        let shared = Arc::new(Shared::new(Config {
-            app_id: APP_ID.into(),
-        }));
+        let shared = Arc::new(Shared::new(Config { app_id: APP_ID.into() }));
         shared.pool().add_user(User {
             id: "fuzz-user".into(),
             access_token: TOKEN.into(),
-            phone: Some(Phone {
-                country_code: "+86".into(),
-                number: USER_PHONE.into(),
-            }),
+            phone: Some(Phone { country_code: "+86".into(), number: USER_PHONE.into() }),
             email: Some("fuzz@example.com".into()),
         });
         Harness { shared }
@@ -79,9 +74,7 @@ impl Harness {
     /// One request; `None` when the method, path or a header value is not valid HTTP
     /// (hyper would have refused it before the emulator saw it).
     pub fn call(&self, r: Call<'_>) -> Option<Answer> {
-        let mut b = Request::builder()
-            .method(Method::from_bytes(r.method.as_bytes()).ok()?)
-            .uri(r.path);
+        let mut b = Request::builder().method(Method::from_bytes(r.method.as_bytes()).ok()?).uri(r.path);
         for (name, value) in [
             ("x-authing-app-id", r.app_id),
             ("content-type", r.content_type),
@@ -95,26 +88,14 @@ impl Harness {
         let (parts, ()) = b.body(()).ok()?.into_parts();
         // What `read_limited` hands over: the first 64 KiB of an oversized body.
         let body = if r.body.len() > MAX_BODY {
-            Err(BodyError::TooLarge(Bytes::copy_from_slice(
-                &r.body[..MAX_BODY],
-            )))
+            Err(BodyError::TooLarge(Bytes::copy_from_slice(&r.body[..MAX_BODY])))
         } else {
             Ok(Bytes::copy_from_slice(r.body))
         };
         let lang = Lang::from_headers(&parts.headers);
         Some(match crate::api::dispatch(&self.shared, &parts, body) {
-            Ok(data) => Answer {
-                status_code: 200,
-                api_code: None,
-                message: crate::envelope::success_message(lang).into(),
-                data,
-            },
-            Err(e) => Answer {
-                status_code: e.status_code(),
-                api_code: Some(e.api_code()),
-                message: e.message(lang),
-                data: None,
-            },
+            Ok(data) => Answer { status_code: 200, api_code: None, message: crate::envelope::success_message(lang).into(), data },
+            Err(e) => Answer { status_code: e.status_code(), api_code: Some(e.api_code()), message: e.message(lang), data: None },
         })
     }
 
@@ -124,14 +105,7 @@ impl Harness {
             .pool()
             .sms
             .iter()
-            .map(|s| {
-                (
-                    s.channel.to_string(),
-                    s.phone.country_code.clone(),
-                    s.phone.number.clone(),
-                    s.code.clone(),
-                )
-            })
+            .map(|s| (s.channel.to_string(), s.phone.country_code.clone(), s.phone.number.clone(), s.code.clone()))
             .collect()
     }
 }

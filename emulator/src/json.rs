@@ -62,10 +62,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
     fn visit_f64<E>(self, v: f64) -> Result<Strict, E> {
         // The JSON grammar has no NaN or infinity, and serde_json refuses overflow.
-        Ok(Strict(
-            Number::from_f64(v).map_or(Value::Null, Value::Number),
-            false,
-        ))
+        Ok(Strict(Number::from_f64(v).map_or(Value::Null, Value::Number), false))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
@@ -125,22 +122,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_anywhere() {
-        for text in [
-            r#"{"a":1,"a":1}"#,
-            r#"{"a":1,"b":2,"a":3}"#,
-            r#"{"x":[{"a":1,"a":2}]}"#,
-            r#"{"a":1,"\u0061":2}"#,
-        ] {
-            assert_eq!(
-                parse(text.as_bytes()),
-                Err(JsonError::DuplicateKey),
-                "{text}"
-            );
+        for text in [r#"{"a":1,"a":1}"#, r#"{"a":1,"b":2,"a":3}"#, r#"{"x":[{"a":1,"a":2}]}"#, r#"{"a":1,"\u0061":2}"#] {
+            assert_eq!(parse(text.as_bytes()), Err(JsonError::DuplicateKey), "{text}");
         }
-        assert_eq!(
-            parse(br#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#).unwrap(),
-            json!({"a":{"a":1},"b":[{"a":1},{"a":2}]})
-        );
+        assert_eq!(parse(br#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#).unwrap(), json!({"a":{"a":1},"b":[{"a":1},{"a":2}]}));
     }
 
     #[test]
@@ -161,12 +146,7 @@ mod tests {
             b"{\"a\":1,\"a\"32}",
             b"{\"a\":1,\"a\":2 x",
         ] {
-            assert_eq!(
-                parse(bad),
-                Err(JsonError::Syntax),
-                "{:?}",
-                String::from_utf8_lossy(bad)
-            );
+            assert_eq!(parse(bad), Err(JsonError::Syntax), "{:?}", String::from_utf8_lossy(bad));
         }
     }
 }

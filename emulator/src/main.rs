@@ -7,11 +7,10 @@ use std::path::PathBuf;
 use std::process::exit;
 
 use genauth_emulator::demo_server::parse_origin;
-use genauth_emulator::{
-    serve, serve_demo, Config, DemoConfig, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT,
-};
+use genauth_emulator::{serve, serve_demo, Config, DemoConfig, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT};
 
-const USAGE: &str = "usage: genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N] [--app-host ORIGIN]...]\n  \
+const USAGE: &str =
+    "usage: genauth-emulator [--port N] [--app-id ID] [--demo-dir DIR [--pkg-dir DIR] [--demo-port N] [--app-host ORIGIN]...]\n  \
 --port N        port on 127.0.0.1 (default 8787; 0 picks a free port)\n  \
 --app-id ID     the x-authing-app-id to accept (default emulator-app)\n  \
 --demo-dir DIR  also serve the demo page DIR at / on a second port\n  \
@@ -47,12 +46,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or(format!("{flag} needs a value"))
-        };
+        let mut value = || inline.clone().or_else(|| args.next()).ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--port" => a.port = parse_port(&value()?)?,
             "--app-id" => {
@@ -72,9 +66,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if a.demo_dir.is_none()
-        && (a.pkg_dir.is_some() || a.demo_port.is_some() || !a.app_hosts.is_empty())
-    {
+    if a.demo_dir.is_none() && (a.pkg_dir.is_some() || a.demo_port.is_some() || !a.app_hosts.is_empty()) {
         return Err("--pkg-dir, --demo-port and --app-host need --demo-dir".into());
     }
     if let Some(dir) = &a.demo_dir {
@@ -86,12 +78,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 async fn bind(port: u16) -> tokio::net::TcpListener {
-    tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .unwrap_or_else(|e| {
-            eprintln!("genauth-emulator: cannot listen on 127.0.0.1:{port}: {e}");
-            exit(1);
-        })
+    tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap_or_else(|e| {
+        eprintln!("genauth-emulator: cannot listen on 127.0.0.1:{port}: {e}");
+        exit(1);
+    })
 }
 
 #[tokio::main]
@@ -108,10 +98,7 @@ async fn main() {
         Some(site_dir) => {
             let demo_port = args.demo_port.unwrap_or(DEFAULT_DEMO_PORT);
             let demo_listener = bind(demo_port).await;
-            let demo_port = demo_listener
-                .local_addr()
-                .map(|a| a.port())
-                .unwrap_or(demo_port);
+            let demo_port = demo_listener.local_addr().map(|a| a.port()).unwrap_or(demo_port);
             let config = DemoConfig {
                 site_dir,
                 pkg_dir: args.pkg_dir.unwrap_or_else(|| PathBuf::from("pkg")),
@@ -127,10 +114,7 @@ async fn main() {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "genauth-emulator listening on {emulator_url}");
     if let Some((demo_listener, demo_port, config)) = demo {
-        let _ = writeln!(
-            out,
-            "genauth-emulator demo on http://127.0.0.1:{demo_port}/"
-        );
+        let _ = writeln!(out, "genauth-emulator demo on http://127.0.0.1:{demo_port}/");
         tokio::spawn(async move {
             if let Err(e) = serve_demo(demo_listener, config).await {
                 eprintln!("genauth-emulator: demo server error: {e}");
@@ -140,14 +124,7 @@ async fn main() {
     }
     let _ = out.flush();
 
-    if let Err(e) = serve(
-        listener,
-        Config {
-            app_id: args.app_id,
-        },
-    )
-    .await
-    {
+    if let Err(e) = serve(listener, Config { app_id: args.app_id }).await {
         eprintln!("genauth-emulator: server error: {e}");
         exit(1);
     }

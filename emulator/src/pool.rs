@@ -50,12 +50,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            verify_old_phone: false,
-            sms_cooldown_secs: 60,
-            sms_code_lifetime_secs: 300,
-            update_phone_token_lifetime_secs: 60,
-        }
+        Settings { verify_old_phone: false, sms_cooldown_secs: 60, sms_code_lifetime_secs: 300, update_phone_token_lifetime_secs: 60 }
     }
 }
 
@@ -78,12 +73,7 @@ pub struct User {
 impl User {
     /// A user with a random id and a fresh access token.
     pub fn new(phone: Option<Phone>, email: Option<String>) -> User {
-        User {
-            id: random_hex(24),
-            access_token: random_hex(40),
-            phone,
-            email,
-        }
+        User { id: random_hex(24), access_token: random_hex(40), phone, email }
     }
 }
 
@@ -182,9 +172,7 @@ impl Pool {
     }
 
     pub fn user_id_for_token(&self, token: &str) -> Option<String> {
-        self.users
-            .find(|u| u.access_token == token)
-            .map(|u| u.id.clone())
+        self.users.find(|u| u.access_token == token).map(|u| u.id.clone())
     }
 
     /// The user who has this phone bound, if any.
@@ -195,10 +183,7 @@ impl Pool {
     /// Records a fresh code, or says how many seconds are left on the cooldown.
     pub fn send_code(&mut self, channel: &'static str, phone: &Phone) -> Result<String, u64> {
         let cooldown = Duration::from_secs(self.settings.sms_cooldown_secs);
-        if let Some(prev) = self
-            .codes
-            .find(|e| e.channel == channel && &e.phone == phone)
-        {
+        if let Some(prev) = self.codes.find(|e| e.channel == channel && &e.phone == phone) {
             let elapsed = prev.sent.elapsed();
             if elapsed < cooldown {
                 // Round up so "wait 0 seconds" is never said.
@@ -207,30 +192,15 @@ impl Pool {
             }
         }
         let code = six_digit_code();
-        self.codes
-            .remove_where(|e| e.channel == channel && &e.phone == phone);
-        self.codes.push(CodeEntry {
-            channel,
-            phone: phone.clone(),
-            code: code.clone(),
-            sent: Instant::now(),
-            used: false,
-        });
-        self.sms.push(SmsRecord {
-            channel,
-            phone: phone.clone(),
-            code: code.clone(),
-            sent_at_ms: now_ms(),
-        });
+        self.codes.remove_where(|e| e.channel == channel && &e.phone == phone);
+        self.codes.push(CodeEntry { channel, phone: phone.clone(), code: code.clone(), sent: Instant::now(), used: false });
+        self.sms.push(SmsRecord { channel, phone: phone.clone(), code: code.clone(), sent_at_ms: now_ms() });
         Ok(code)
     }
 
     /// Checks a code against the latest one sent; a consumed code counts as wrong.
     pub fn check_code(&self, channel: &str, phone: &Phone, code: &str) -> Result<(), CodeError> {
-        let entry = self
-            .codes
-            .find(|e| e.channel == channel && &e.phone == phone)
-            .ok_or(CodeError::Wrong)?;
+        let entry = self.codes.find(|e| e.channel == channel && &e.phone == phone).ok_or(CodeError::Wrong)?;
         if entry.used || entry.code != code {
             return Err(CodeError::Wrong);
         }
@@ -242,10 +212,7 @@ impl Pool {
 
     /// Codes are single use: call only after `check_code` succeeded.
     pub fn consume_code(&mut self, channel: &str, phone: &Phone) {
-        if let Some(e) = self
-            .codes
-            .find_mut(|e| e.channel == channel && &e.phone == phone)
-        {
+        if let Some(e) = self.codes.find_mut(|e| e.channel == channel && &e.phone == phone) {
             e.used = true;
         }
     }
@@ -253,13 +220,7 @@ impl Pool {
     /// Issues an update-phone token for `phone`, valid for `lifetime`.
     pub fn issue_token(&mut self, user_id: &str, phone: Phone, expires: Instant) -> String {
         let token = random_hex(32);
-        self.update_tokens.push(UpdateToken {
-            token: token.clone(),
-            user_id: user_id.to_string(),
-            phone,
-            expires,
-            used: false,
-        });
+        self.update_tokens.push(UpdateToken { token: token.clone(), user_id: user_id.to_string(), phone, expires, used: false });
         token
     }
 
@@ -278,8 +239,5 @@ impl Pool {
 }
 
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }

@@ -35,15 +35,8 @@ impl Weigh for LoggedRequest {
 
 impl Weigh for Fault {
     fn weight(&self) -> usize {
-        let headers: usize = self
-            .headers
-            .iter()
-            .flatten()
-            .map(|(n, v)| n.len() + v.len())
-            .sum();
-        headers
-            + self.body.as_ref().map_or(0, String::len)
-            + self.content_type.as_ref().map_or(0, String::len)
+        let headers: usize = self.headers.iter().flatten().map(|(n, v)| n.len() + v.len()).sum();
+        headers + self.body.as_ref().map_or(0, String::len) + self.content_type.as_ref().map_or(0, String::len)
     }
 }
 
@@ -55,9 +48,6 @@ pub struct Records {
 
 impl Default for Records {
     fn default() -> Self {
-        Records {
-            requests: Bounded::new(MAX_REQUESTS, MAX_REQUEST_BYTES),
-            faults: Bounded::new(MAX_FAULTS, MAX_FAULT_BYTES),
-        }
+        Records { requests: Bounded::new(MAX_REQUESTS, MAX_REQUEST_BYTES), faults: Bounded::new(MAX_FAULTS, MAX_FAULT_BYTES) }
     }
 }

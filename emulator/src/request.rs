@@ -24,21 +24,13 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let body = read_limited(body, MAX_BODY).await;
     let logged = LoggedRequest {
         method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map_or(parts.uri.path(), |p| p.as_str())
-            .to_string(),
+        path: parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str()).to_string(),
         headers: parts
             .headers
             .keys()
             .map(|name| {
-                let values: Vec<String> = parts
-                    .headers
-                    .get_all(name)
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                    .collect();
+                let values: Vec<String> =
+                    parts.headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
                 (name.as_str().to_string(), values.join(", "))
             })
             .collect(),
@@ -64,12 +56,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     }
 }
 
-async fn answer(
-    shared: &Shared,
-    parts: &Parts,
-    body: Result<Bytes, BodyError>,
-    fault: Option<Fault>,
-) -> Response {
+async fn answer(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>, fault: Option<Fault>) -> Response {
     if let Some(fault) = fault {
         if let Some(ms) = fault.delay_ms {
             tokio::time::sleep(Duration::from_millis(ms)).await;

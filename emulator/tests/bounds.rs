@@ -28,18 +28,11 @@ struct Conn(AsyncBufReader<TcpStream>);
 
 impl Conn {
     async fn open(port: u16) -> Conn {
-        Conn(AsyncBufReader::new(
-            TcpStream::connect(("127.0.0.1", port))
-                .await
-                .expect("connect"),
-        ))
+        Conn(AsyncBufReader::new(TcpStream::connect(("127.0.0.1", port)).await.expect("connect")))
     }
 
     async fn send(&mut self, method: &str, path: &str, headers: &str, body: &[u8]) -> Value {
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{headers}content-length: {}\r\n\r\n",
-            body.len()
-        );
+        let head = format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{headers}content-length: {}\r\n\r\n", body.len());
         // One write: a second small one would wait for a delayed ACK (Nagle).
         let mut req = head.into_bytes();
         req.extend_from_slice(body);
@@ -63,11 +56,7 @@ impl Conn {
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).expect("VmRSS")
 }
 
 /// More than every bound: users, SMS (and their codes and cooldowns), the request
@@ -87,31 +76,20 @@ async fn round(port: u16, round: u32) -> String {
                 let mut first_user = String::new();
                 for i in 0..users_per_client {
                     let number = format!("1{round}{c}{i:08}");
-                    let user = conn
-                        .send(
-                            "POST",
-                            "/__emulator/users",
-                            "",
-                            json!({ "phone": number }).to_string().as_bytes(),
-                        )
-                        .await;
+                    let user = conn.send("POST", "/__emulator/users", "", json!({ "phone": number }).to_string().as_bytes()).await;
                     if i == 0 {
                         first_user = user["userId"].as_str().expect("userId").to_string();
                     }
                 }
                 for i in 0..sends_per_client {
                     let number = format!("1{round}{c}{i:08}");
-                    let sms =
-                        json!({ "channel": "CHANNEL_LOGIN", "phoneNumber": number }).to_string();
-                    let v = conn
-                        .send("POST", "/api/v3/send-sms", &api, sms.as_bytes())
-                        .await;
+                    let sms = json!({ "channel": "CHANNEL_LOGIN", "phoneNumber": number }).to_string();
+                    let v = conn.send("POST", "/api/v3/send-sms", &api, sms.as_bytes()).await;
                     assert_eq!(v["statusCode"], 200, "{v}");
                 }
                 for _ in 0..big_requests / CLIENTS {
                     let body = format!("{{\"x\":\"{big}\"}}");
-                    conn.send("POST", "/api/v3/unbind-phone", &api, body.as_bytes())
-                        .await;
+                    conn.send("POST", "/api/v3/unbind-phone", &api, body.as_bytes()).await;
                 }
                 first_user
             })
@@ -133,17 +111,10 @@ async fn memory_stays_flat_past_every_bound() {
         .spawn()
         .expect("spawn");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("line");
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
     let running = Running(child);
     let pid = running.0.id();
-    let port: u16 = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("port");
+    let port: u16 = line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
 
     let old_user = round(port, 1).await;
     let after_one = rss_kib(pid);
@@ -154,34 +125,14 @@ async fn memory_stays_flat_past_every_bound() {
     let sms = conn.send("GET", "/__emulator/sms", "", b"").await;
     let sms = sms.as_array().expect("list");
     assert_eq!(sms.len(), MAX_SMS);
-    assert!(
-        sms.iter().all(|m| m["phoneNumber"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("12"))),
-        "only the second round's SMS are left"
-    );
+    assert!(sms.iter().all(|m| m["phoneNumber"].as_str().is_some_and(|n| n.starts_with("12"))), "only the second round's SMS are left");
     let log = conn.send("GET", "/__emulator/requests", "", b"").await;
     let log = log.as_array().expect("list");
-    let bytes: usize = log
-        .iter()
-        .map(|r| r["body"].as_str().map_or(0, str::len))
-        .sum();
-    assert!(
-        log.len() <= MAX_REQUESTS && bytes <= MAX_REQUEST_BYTES,
-        "{} entries, {bytes} bytes",
-        log.len()
-    );
-    let gone = conn
-        .send("GET", &format!("/__emulator/users/{old_user}"), "", b"")
-        .await;
-    assert_eq!(
-        gone["error"], "user not found",
-        "the oldest users were dropped"
-    );
+    let bytes: usize = log.iter().map(|r| r["body"].as_str().map_or(0, str::len)).sum();
+    assert!(log.len() <= MAX_REQUESTS && bytes <= MAX_REQUEST_BYTES, "{} entries, {bytes} bytes", log.len());
+    let gone = conn.send("GET", &format!("/__emulator/users/{old_user}"), "", b"").await;
+    assert_eq!(gone["error"], "user not found", "the oldest users were dropped");
 
     println!("bounds: RSS {after_one} KiB after round 1, {after_two} KiB after round 2");
-    assert!(
-        after_two <= after_one + 8 * 1024,
-        "memory grew from {after_one} KiB to {after_two} KiB past the bounds"
-    );
+    assert!(after_two <= after_one + 8 * 1024, "memory grew from {after_one} KiB to {after_two} KiB past the bounds");
 }

@@ -31,10 +31,7 @@ async fn wait_closed(emu: &Emu, i: usize) -> (Value, Duration) {
         if let Some(r) = list.get(i).filter(|r| r["closedByClient"] == true) {
             return (r.clone(), t.elapsed());
         }
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "close not recorded: {list:?}"
-        );
+        assert!(t.elapsed() < Duration::from_secs(10), "close not recorded: {list:?}");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
@@ -60,12 +57,7 @@ async fn send_then_close(port: u16, request: &[u8], linger: Duration) -> Vec<u8>
 async fn hang_closed_by_the_client_is_recorded() {
     let emu = start().await;
     fault(&emu, json!({ "hang": true, "body": "{\"statusCode\"" })).await;
-    let got = send_then_close(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_millis(300),
-    )
-    .await;
+    let got = send_then_close(emu.port, &sms_request("13900000002"), Duration::from_millis(300)).await;
     let text = String::from_utf8_lossy(&got);
     assert!(text.starts_with("HTTP/1.1 200"), "headers arrived: {text}");
     let (r, visible) = wait_closed(&emu, 0).await;
@@ -88,12 +80,7 @@ async fn hang_still_open_is_not_closed() {
     assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let list = connections(&emu).await;
-    assert_eq!(
-        list,
-        [
-            json!({ "path": SMS, "fault": "hang", "closedByClient": false, "closedAfterMs": null, "answered": false })
-        ]
-    );
+    assert_eq!(list, [json!({ "path": SMS, "fault": "hang", "closedByClient": false, "closedAfterMs": null, "answered": false })]);
     drop(s);
     let (r, _) = wait_closed(&emu, 0).await;
     assert!(r["closedAfterMs"].as_u64().unwrap() >= 200, "{r}");
@@ -103,21 +90,13 @@ async fn hang_still_open_is_not_closed() {
 async fn delay_abandoned_by_the_client_is_recorded() {
     let emu = start().await;
     fault(&emu, json!({ "delayMs": 10000 })).await;
-    let got = send_then_close(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_millis(200),
-    )
-    .await;
+    let got = send_then_close(emu.port, &sms_request("13900000002"), Duration::from_millis(200)).await;
     assert!(got.is_empty(), "nothing answered yet");
     let (r, visible) = wait_closed(&emu, 0).await;
     assert_eq!(r["fault"], "delay");
     assert_eq!(r["answered"], false);
     let after = r["closedAfterMs"].as_u64().unwrap();
-    assert!(
-        (150..5000).contains(&after),
-        "closed after ~200 ms, not 10 s: {r}"
-    );
+    assert!((150..5000).contains(&after), "closed after ~200 ms, not 10 s: {r}");
     println!("connections: delay close visible {visible:?} after the socket closed");
     // The abandoned request was never processed: no SMS went out.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -127,24 +106,10 @@ async fn delay_abandoned_by_the_client_is_recorded() {
 #[tokio::test]
 async fn delay_read_to_the_end_is_not_closed() {
     let emu = start().await;
-    fault(
-        &emu,
-        json!([{ "delayMs": 150 }, { "delayMs": 50, "bodyBytes": 300000 }]),
-    )
-    .await;
-    let raw = common::exchange(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_secs(5),
-    )
-    .await;
+    fault(&emu, json!([{ "delayMs": 150 }, { "delayMs": 50, "bodyBytes": 300000 }])).await;
+    let raw = common::exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(5)).await;
     assert_ok(&parse(&raw.bytes).expect("a complete answer").json());
-    let raw = common::exchange(
-        emu.port,
-        &sms_request("13900000003"),
-        Duration::from_secs(5),
-    )
-    .await;
+    let raw = common::exchange(emu.port, &sms_request("13900000003"), Duration::from_secs(5)).await;
     assert_eq!(parse(&raw.bytes).expect("complete").body.len(), 300000);
     // The client closes after reading everything: too late to count.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -169,10 +134,7 @@ async fn large_delayed_body_abandoned_midway_is_closed() {
     }
     drop(s);
     let (r, _) = wait_closed(&emu, 0).await;
-    assert_eq!(
-        (r["fault"].as_str(), r["answered"].as_bool()),
-        (Some("delay"), Some(false))
-    );
+    assert_eq!((r["fault"].as_str(), r["answered"].as_bool()), (Some("delay"), Some(false)));
 }
 
 #[tokio::test]
@@ -189,12 +151,7 @@ async fn which_requests_are_recorded_and_clearing() {
     )
     .await;
     for _ in 0..4 {
-        common::exchange(
-            emu.port,
-            &sms_request("13900000002"),
-            Duration::from_secs(2),
-        )
-        .await;
+        common::exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
     }
     // Unfaulted: not recorded.
     assert_ok(&emu.send("CHANNEL_LOGIN", "13900000002").await);
@@ -203,11 +160,7 @@ async fn which_requests_are_recorded_and_clearing() {
     assert_eq!(list.len(), 3, "{list:?}");
     for r in &list {
         // A drop is the server's doing, not the client's.
-        assert_eq!(
-            (&r["fault"], &r["closedByClient"], &r["answered"]),
-            (&json!("delay"), &json!(false), &json!(true)),
-            "{list:?}"
-        );
+        assert_eq!((&r["fault"], &r["closedByClient"], &r["answered"]), (&json!("delay"), &json!(false), &json!(true)), "{list:?}");
     }
     emu.dev("DELETE", "/__emulator/connections", None).await;
     assert_eq!(connections(&emu).await, Vec::<Value>::new());
@@ -230,30 +183,14 @@ async fn which_requests_are_recorded_and_clearing() {
 async fn arrival_order_with_many_clients() {
     let emu = start().await;
     let n = 20;
-    let faults: Vec<Value> = (0..n)
-        .map(|i| {
-            if i % 2 == 0 {
-                json!({ "hang": true })
-            } else {
-                json!({ "delayMs": 3000 })
-            }
-        })
-        .collect();
+    let faults: Vec<Value> = (0..n).map(|i| if i % 2 == 0 { json!({ "hang": true }) } else { json!({ "delayMs": 3000 }) }).collect();
     fault(&emu, Value::Array(faults)).await;
     // One at a time so the arrival order is known; each closes after 50 ms.
     let mut tasks = Vec::new();
     for i in 0..n {
         let port = emu.port;
         let path = format!("{SMS}?i={i}");
-        let req = build(
-            "POST",
-            &path,
-            &[
-                ("x-authing-app-id", APP_ID),
-                ("content-type", "application/json"),
-            ],
-            b"{}",
-        );
+        let req = build("POST", &path, &[("x-authing-app-id", APP_ID), ("content-type", "application/json")], b"{}");
         let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         s.write_all(&req).await.unwrap();
         // Wait until the emulator has taken this request's fault.

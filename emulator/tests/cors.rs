@@ -14,30 +14,18 @@ use tokio::net::TcpListener;
 const FOREIGN: &str = "https://evil.example";
 
 async fn call(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let raw = exchange(
-        port,
-        &build(method, path, headers, body),
-        Duration::from_secs(10),
-    )
-    .await;
+    let raw = exchange(port, &build(method, path, headers, body), Duration::from_secs(10)).await;
     parse(&raw.bytes).expect("a complete answer")
 }
 
 /// A browser's preflight for a JSON POST from `origin`.
 async fn preflight(port: u16, path: &str, origin: &str) -> Resp {
-    let headers = [
-        ("origin", origin),
-        ("access-control-request-method", "POST"),
-        ("access-control-request-headers", "content-type"),
-    ];
+    let headers = [("origin", origin), ("access-control-request-method", "POST"), ("access-control-request-headers", "content-type")];
     call(port, "OPTIONS", path, &headers, b"").await
 }
 
 fn no_cors(res: &Resp, what: &str) {
-    for h in [
-        "access-control-allow-origin",
-        "access-control-allow-methods",
-    ] {
+    for h in ["access-control-allow-origin", "access-control-allow-methods"] {
         assert_eq!(res.header(h), None, "{what}: {h}");
     }
 }
@@ -68,44 +56,20 @@ async fn a_foreign_origin_is_refused_on_every_dev_endpoint() {
     assert_eq!(emu.get_user(&user_id).await["phone"], "13800000001");
 
     // Refused too: a `null` origin (sandboxed frame, file://) and a DNS-rebound host name.
-    let res = call(
-        emu.port,
-        "GET",
-        "/__emulator/sms",
-        &[("origin", "null")],
-        b"",
-    )
-    .await;
+    let res = call(emu.port, "GET", "/__emulator/sms", &[("origin", "null")], b"").await;
     assert_eq!(res.status, 403);
     let rebound = format!("{}", emu.port);
-    let req = format!(
-        "GET /__emulator/sms HTTP/1.1\r\nhost: rebind.evil.example:{rebound}\r\nconnection: close\r\n\r\n"
-    );
+    let req = format!("GET /__emulator/sms HTTP/1.1\r\nhost: rebind.evil.example:{rebound}\r\nconnection: close\r\n\r\n");
     let raw = exchange(emu.port, req.as_bytes(), Duration::from_secs(10)).await;
-    assert_eq!(
-        parse(&raw.bytes).expect("answer").status,
-        403,
-        "a foreign Host"
-    );
+    assert_eq!(parse(&raw.bytes).expect("answer").status, 403, "a foreign Host");
 }
 
 #[tokio::test]
 async fn the_api_still_answers_any_origin() {
     let emu = start().await;
     let body = json!({ "channel": "CHANNEL_LOGIN", "phoneNumber": "13800000002" }).to_string();
-    let headers = [
-        ("origin", FOREIGN),
-        ("x-authing-app-id", APP_ID),
-        ("content-type", "application/json"),
-    ];
-    let res = call(
-        emu.port,
-        "POST",
-        "/api/v3/send-sms",
-        &headers,
-        body.as_bytes(),
-    )
-    .await;
+    let headers = [("origin", FOREIGN), ("x-authing-app-id", APP_ID), ("content-type", "application/json")];
+    let res = call(emu.port, "POST", "/api/v3/send-sms", &headers, body.as_bytes()).await;
     assert_eq!(res.json()["statusCode"], 200);
     assert_eq!(res.header("access-control-allow-origin"), Some("*"));
     let pre = preflight(emu.port, "/api/v3/send-sms", FOREIGN).await;
@@ -133,22 +97,11 @@ async fn the_demo_page_and_local_dev_servers_are_allowed() {
     let demo_origin = format!("http://127.0.0.1:{demo_port}");
     let config = call(demo_port, "GET", "/config.json", &[], b"").await;
     assert_eq!(config.status, 200, "the demo server runs");
-    for origin in [
-        demo_origin.as_str(),
-        "http://localhost:5173",
-        "http://[::1]:8080",
-    ] {
+    for origin in [demo_origin.as_str(), "http://localhost:5173", "http://[::1]:8080"] {
         let pre = preflight(emu.port, "/__emulator/users", origin).await;
         assert_eq!(pre.status, 204, "{origin}");
         assert_eq!(pre.header("access-control-allow-origin"), Some(origin));
-        let res = call(
-            emu.port,
-            "GET",
-            "/__emulator/sms",
-            &[("origin", origin)],
-            b"",
-        )
-        .await;
+        let res = call(emu.port, "GET", "/__emulator/sms", &[("origin", origin)], b"").await;
         assert_eq!(res.status, 200, "{origin}");
         assert_eq!(res.header("access-control-allow-origin"), Some(origin));
         assert_eq!(res.header("vary"), Some("origin"));

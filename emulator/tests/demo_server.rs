@@ -29,11 +29,7 @@ impl Drop for Tree {
 
 fn tree() -> Tree {
     static N: AtomicU32 = AtomicU32::new(0);
-    let root = std::env::temp_dir().join(format!(
-        "genauth-demo-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
+    let root = std::env::temp_dir().join(format!("genauth-demo-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
     let _ = std::fs::remove_dir_all(&root);
     let write = |p: &str, body: &str| {
         let path = root.join(p);
@@ -77,17 +73,8 @@ async fn start(dir: &Path) -> u16 {
 }
 
 async fn get(port: u16, method: &str, raw_path: &str) -> Resp {
-    let raw = exchange(
-        port,
-        &build(method, raw_path, &[], b""),
-        Duration::from_secs(5),
-    )
-    .await;
-    assert_eq!(
-        raw.end,
-        End::Eof,
-        "{method} {raw_path}: connection did not end"
-    );
+    let raw = exchange(port, &build(method, raw_path, &[], b""), Duration::from_secs(5)).await;
+    assert_eq!(raw.end, End::Eof, "{method} {raw_path}: connection did not end");
     if method == "HEAD" {
         // The harness's parser expects content-length bytes of body; HEAD has none.
         let mut bytes = raw.bytes.clone();
@@ -95,16 +82,10 @@ async fn get(port: u16, method: &str, raw_path: &str) -> Resp {
         bytes.truncate(bytes.len() - 4);
         let head = String::from_utf8(bytes).expect("utf-8 head");
         let mut lines = head.split("\r\n");
-        let status = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .expect("status");
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).expect("status");
         return Resp {
             status: status.parse().expect("status code"),
-            headers: lines
-                .filter_map(|l| l.split_once(':'))
-                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-                .collect(),
+            headers: lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())).collect(),
             body: Vec::new(),
         };
     }
@@ -116,43 +97,23 @@ async fn serves_files_with_their_mime_types() {
     let t = tree();
     let port = start(&t.0).await;
     for (path, mime, body) in [
-        (
-            "/",
-            "text/html; charset=utf-8",
-            "<!doctype html><title>demo</title>",
-        ),
-        (
-            "/index.html",
-            "text/html; charset=utf-8",
-            "<!doctype html><title>demo</title>",
-        ),
+        ("/", "text/html; charset=utf-8", "<!doctype html><title>demo</title>"),
+        ("/index.html", "text/html; charset=utf-8", "<!doctype html><title>demo</title>"),
         ("/app.js", "text/javascript; charset=utf-8", "export {};"),
         ("/style.css", "text/css; charset=utf-8", "body{}"),
         ("/icon.svg", "image/svg+xml", "<svg/>"),
         ("/data.bin", "application/octet-stream", "??"),
         ("/sub/", "text/html; charset=utf-8", "<p>sub</p>"),
         ("/sub/page.htm", "text/html; charset=utf-8", "<p>htm</p>"),
-        (
-            "/pkg/genauth_phone.js",
-            "text/javascript; charset=utf-8",
-            "export default 1;",
-        ),
+        ("/pkg/genauth_phone.js", "text/javascript; charset=utf-8", "export default 1;"),
         ("/pkg/genauth_phone_bg.wasm", "application/wasm", "\0asm"),
-        (
-            "/pkg/genauth_phone.d.ts",
-            "text/plain; charset=utf-8",
-            "export {};",
-        ),
+        ("/pkg/genauth_phone.d.ts", "text/plain; charset=utf-8", "export {};"),
         ("/app%2Ejs", "text/javascript; charset=utf-8", "export {};"),
     ] {
         let res = get(port, "GET", path).await;
         assert_eq!(res.status, 200, "{path}");
         assert_eq!(res.header("content-type"), Some(mime), "{path}");
-        assert_eq!(
-            res.header("x-content-type-options"),
-            Some("nosniff"),
-            "{path}"
-        );
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"), "{path}");
         assert_eq!(res.body, body.as_bytes(), "{path}");
     }
     // HEAD: the same headers, no body.
@@ -169,17 +130,10 @@ async fn html_carries_the_content_security_policy() {
     let expected = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
         connect-src 'self' http://127.0.0.1:8787 https://app.example; style-src 'self'; img-src 'self' data:; \
         object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-    assert_eq!(
-        content_security_policy(EMULATOR, &["https://app.example".into()]),
-        expected
-    );
+    assert_eq!(content_security_policy(EMULATOR, &["https://app.example".into()]), expected);
     for path in ["/", "/index.html", "/sub/", "/sub/page.htm"] {
         let res = get(port, "GET", path).await;
-        assert_eq!(
-            res.header("content-security-policy"),
-            Some(expected),
-            "{path}"
-        );
+        assert_eq!(res.header("content-security-policy"), Some(expected), "{path}");
     }
     for path in ["/app.js", "/pkg/genauth_phone_bg.wasm", "/config.json"] {
         let res = get(port, "GET", path).await;
@@ -195,10 +149,7 @@ async fn config_json_names_the_emulator() {
     let res = get(port, "GET", "/config.json").await;
     assert_eq!(res.status, 200);
     assert_eq!(res.header("content-type"), Some("application/json"));
-    assert_eq!(
-        res.json(),
-        serde_json::json!({ "emulatorUrl": EMULATOR, "appId": "demo-app", "appHosts": ["https://app.example"] })
-    );
+    assert_eq!(res.json(), serde_json::json!({ "emulatorUrl": EMULATOR, "appId": "demo-app", "appHosts": ["https://app.example"] }));
 }
 
 #[tokio::test]
@@ -232,10 +183,7 @@ async fn path_traversal_is_refused() {
     ] {
         let res = get(port, "GET", path).await;
         assert_eq!(res.status, 404, "{path}");
-        assert!(
-            !String::from_utf8_lossy(&res.body).contains(SECRET),
-            "{path} leaked the file outside the root"
-        );
+        assert!(!String::from_utf8_lossy(&res.body).contains(SECRET), "{path} leaked the file outside the root");
     }
     // The helper agrees on a few plain cases.
     assert_eq!(safe_relative("a/b.js"), Some(PathBuf::from("a/b.js")));
@@ -288,11 +236,8 @@ fn the_binary_prints_both_urls_and_serves_the_demo() {
     let mut second = String::new();
     out.read_line(&mut first).expect("line 1");
     out.read_line(&mut second).expect("line 2");
-    let api = first
-        .trim_end()
-        .strip_prefix("genauth-emulator listening on ")
-        .unwrap_or_else(|| panic!("unexpected line {first:?}"))
-        .to_string();
+    let api =
+        first.trim_end().strip_prefix("genauth-emulator listening on ").unwrap_or_else(|| panic!("unexpected line {first:?}")).to_string();
     let demo_port: u16 = second
         .trim_end()
         .strip_prefix("genauth-emulator demo on http://127.0.0.1:")
@@ -303,26 +248,13 @@ fn the_binary_prints_both_urls_and_serves_the_demo() {
     assert_ne!(demo_port, 0);
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let (index, config) = rt.block_on(async {
-        (
-            get(demo_port, "GET", "/").await,
-            get(demo_port, "GET", "/config.json").await,
-        )
-    });
+    let (index, config) = rt.block_on(async { (get(demo_port, "GET", "/").await, get(demo_port, "GET", "/config.json").await) });
     assert_eq!(index.status, 200);
     let csp = index.header("content-security-policy").expect("csp");
-    assert!(
-        csp.contains(&format!(
-            "connect-src 'self' {api} https://your-app.genauth.ai;"
-        )),
-        "{csp}"
-    );
+    assert!(csp.contains(&format!("connect-src 'self' {api} https://your-app.genauth.ai;")), "{csp}");
     assert_eq!(config.json()["emulatorUrl"], api.as_str());
     assert_eq!(config.json()["appId"], "emulator-app");
-    assert_eq!(
-        config.json()["appHosts"],
-        serde_json::json!(["https://your-app.genauth.ai"])
-    );
+    assert_eq!(config.json()["appHosts"], serde_json::json!(["https://your-app.genauth.ai"]));
 }
 
 #[test]
@@ -332,45 +264,21 @@ fn demo_options_are_checked() {
     for args in [
         vec!["--demo-port".to_string(), "0".into()],
         vec!["--pkg-dir".to_string(), "pkg".into()],
-        vec![
-            "--demo-dir".to_string(),
-            t.0.join("pkg").display().to_string(),
-        ],
-        vec![
-            "--demo-dir".to_string(),
-            t.0.join("site").display().to_string(),
-            "--demo-port".into(),
-            "x".into(),
-        ],
+        vec!["--demo-dir".to_string(), t.0.join("pkg").display().to_string()],
+        vec!["--demo-dir".to_string(), t.0.join("site").display().to_string(), "--demo-port".into(), "x".into()],
     ] {
         let out = Command::new(bin).args(&args).output().expect("run");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("usage:"),
-            "{args:?}"
-        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
 
 #[test]
 fn app_hosts_must_be_plain_origins() {
-    assert_eq!(
-        parse_origin("https://My-App.genauth.ai/").unwrap(),
-        "https://my-app.genauth.ai"
-    );
-    assert_eq!(
-        parse_origin("http://127.0.0.1:9000").unwrap(),
-        "http://127.0.0.1:9000"
-    );
-    for bad in [
-        "my-app.genauth.ai",
-        "https://",
-        "https://a.b/path",
-        "https://a.b; script-src *",
-        "ftp://a.b",
-        "https://a b",
-    ] {
+    assert_eq!(parse_origin("https://My-App.genauth.ai/").unwrap(), "https://my-app.genauth.ai");
+    assert_eq!(parse_origin("http://127.0.0.1:9000").unwrap(), "http://127.0.0.1:9000");
+    for bad in ["my-app.genauth.ai", "https://", "https://a.b/path", "https://a.b; script-src *", "ftp://a.b", "https://a b"] {
         assert!(parse_origin(bad).is_err(), "{bad}");
     }
 }

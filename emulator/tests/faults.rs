@@ -16,12 +16,7 @@ async fn sms_count(emu: &common::Emu) -> usize {
 #[tokio::test]
 async fn delay_then_normal_processing() {
     let emu = start().await;
-    emu.dev(
-        "POST",
-        "/__emulator/faults",
-        Some(json!({ "delayMs": 300 })),
-    )
-    .await;
+    emu.dev("POST", "/__emulator/faults", Some(json!({ "delayMs": 300 }))).await;
     let start_at = Instant::now();
     let v = emu.send("CHANNEL_BIND_PHONE", "13900000002").await;
     assert!(start_at.elapsed() >= Duration::from_millis(300));
@@ -48,10 +43,7 @@ async fn raw_answers_replace_the_envelope() {
     assert_eq!(queued, json!({ "queued": 5 }));
 
     let r = emu.request("POST", SMS, &[], b"").await;
-    assert_eq!(
-        (r.status, r.header("content-type")),
-        (500, Some("text/html"))
-    );
+    assert_eq!((r.status, r.header("content-type")), (500, Some("text/html")));
     assert_eq!(r.body, b"<html>oops</html>");
     assert_eq!(r.header("access-control-allow-origin"), Some("*"));
 
@@ -83,24 +75,10 @@ async fn raw_answers_replace_the_envelope() {
 #[tokio::test]
 async fn drop_is_a_network_error() {
     let emu = start().await;
-    emu.dev("POST", "/__emulator/faults", Some(json!({ "drop": true })))
-        .await;
-    let raw = exchange(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_secs(2),
-    )
-    .await;
-    assert!(
-        raw.bytes.is_empty(),
-        "no byte of an answer: {:?}",
-        String::from_utf8_lossy(&raw.bytes)
-    );
-    assert_ne!(
-        raw.end,
-        End::Timeout,
-        "the connection is closed, not left open"
-    );
+    emu.dev("POST", "/__emulator/faults", Some(json!({ "drop": true }))).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
+    assert!(raw.bytes.is_empty(), "no byte of an answer: {:?}", String::from_utf8_lossy(&raw.bytes));
+    assert_ne!(raw.end, End::Timeout, "the connection is closed, not left open");
     // Recorded on arrival, before the fault.
     assert_eq!(emu.dev_list("/__emulator/requests").await.len(), 1);
     assert_eq!(sms_count(&emu).await, 0);
@@ -109,30 +87,14 @@ async fn drop_is_a_network_error() {
 #[tokio::test]
 async fn hang_sends_headers_then_nothing() {
     let emu = start().await;
-    emu.dev(
-        "POST",
-        "/__emulator/faults",
-        Some(json!({ "hang": true, "status": 200, "body": "{\"statusCode\"" })),
-    )
-    .await;
-    let raw = exchange(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_millis(500),
-    )
-    .await;
+    emu.dev("POST", "/__emulator/faults", Some(json!({ "hang": true, "status": 200, "body": "{\"statusCode\"" }))).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_millis(500)).await;
     assert_eq!(raw.end, End::Timeout);
     let text = String::from_utf8_lossy(&raw.bytes).to_string();
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("\r\n\r\n"), "headers complete: {text}");
-    assert!(
-        text.contains("{\"statusCode\""),
-        "the bytes before the hang arrive: {text}"
-    );
-    assert!(
-        parse(&raw.bytes).is_none(),
-        "but the body never ends: {text}"
-    );
+    assert!(text.contains("{\"statusCode\""), "the bytes before the hang arrive: {text}");
+    assert!(parse(&raw.bytes).is_none(), "but the body never ends: {text}");
     // The server keeps serving others meanwhile.
     assert_ok(&emu.send("CHANNEL_LOGIN", "13900000002").await);
 }
@@ -140,24 +102,12 @@ async fn hang_sends_headers_then_nothing() {
 #[tokio::test]
 async fn queue_order_and_clearing() {
     let emu = start().await;
-    emu.dev(
-        "POST",
-        "/__emulator/faults",
-        Some(json!([{ "status": 501 }, { "status": 502 }])),
-    )
-    .await;
-    assert_eq!(
-        emu.dev("POST", "/__emulator/faults", Some(json!({ "status": 503 })))
-            .await["queued"],
-        3
-    );
+    emu.dev("POST", "/__emulator/faults", Some(json!([{ "status": 501 }, { "status": 502 }]))).await;
+    assert_eq!(emu.dev("POST", "/__emulator/faults", Some(json!({ "status": 503 }))).await["queued"], 3);
     assert_eq!(emu.dev_list("/__emulator/faults").await.len(), 3);
     assert_eq!(emu.request("POST", SMS, &[], b"").await.status, 501);
     // Faults apply to any API request, known route or not.
-    assert_eq!(
-        emu.request("GET", "/api/v3/nothing", &[], b"").await.status,
-        502
-    );
+    assert_eq!(emu.request("GET", "/api/v3/nothing", &[], b"").await.status, 502);
     // Dev requests and preflights do not take faults.
     emu.dev("GET", "/__emulator/health", None).await;
     assert_eq!(emu.request("OPTIONS", SMS, &[], b"").await.status, 204);
@@ -181,9 +131,7 @@ async fn invalid_faults_are_refused() {
         r#"[{"status":500},{"delayMs":-1}]"#,
         "{",
     ] {
-        let r = emu
-            .request("POST", "/__emulator/faults", &[], bad.as_bytes())
-            .await;
+        let r = emu.request("POST", "/__emulator/faults", &[], bad.as_bytes()).await;
         assert_eq!(r.status, 400, "{bad}");
         assert!(r.json()["error"].is_string());
     }
@@ -194,26 +142,10 @@ async fn invalid_faults_are_refused() {
 #[tokio::test]
 async fn drop_after_some_bytes_truncates_the_answer() {
     let emu = start().await;
-    emu.dev(
-        "POST",
-        "/__emulator/faults",
-        Some(json!({ "drop": true, "body": "{\"statusCode\":2" })),
-    )
-    .await;
-    let raw = exchange(
-        emu.port,
-        &sms_request("13900000002"),
-        Duration::from_secs(2),
-    )
-    .await;
+    emu.dev("POST", "/__emulator/faults", Some(json!({ "drop": true, "body": "{\"statusCode\":2" }))).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
     assert_ne!(raw.end, End::Timeout);
     let text = String::from_utf8_lossy(&raw.bytes).to_string();
-    assert!(
-        text.starts_with("HTTP/1.1 200") && text.contains("{\"statusCode\":2"),
-        "{text}"
-    );
-    assert!(
-        parse(&raw.bytes).is_none(),
-        "the chunked body never terminates: {text}"
-    );
+    assert!(text.starts_with("HTTP/1.1 200") && text.contains("{\"statusCode\":2"), "{text}");
+    assert!(parse(&raw.bytes).is_none(), "the chunked body never terminates: {text}");
 }

@@ -10,11 +10,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut g = BTreeMap::new();
     for entry in std::fs::read_dir(&src).expect("src") {
         let path = entry.expect("entry").path();
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_string();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
         if path.extension().is_none_or(|e| e != "rs") || name == "lib" || name == "main" {
             continue;
         }
@@ -22,11 +18,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         let deps: BTreeSet<String> = text
             .split("crate::")
             .skip(1)
-            .map(|rest| {
-                rest.chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                    .collect::<String>()
-            })
+            .map(|rest| rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect::<String>())
             .filter(|d| !d.is_empty() && *d != name)
             .collect();
         g.insert(name, deps);
@@ -61,8 +53,7 @@ fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
         None
     }
     let mut done = BTreeSet::new();
-    g.keys()
-        .find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
+    g.keys().find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
 }
 
 /// The graph as a mermaid flowchart, edges sorted.
@@ -83,12 +74,8 @@ fn no_import_cycle_and_the_readme_draws_the_graph() {
     assert!(g.len() > 10, "found the modules: {g:?}");
     assert_eq!(cycle(&g), None, "an import cycle");
     let drawing = mermaid(&g);
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
-    assert!(
-        readme.contains(&drawing),
-        "README.md's module drawing is stale; it should read:\n{drawing}"
-    );
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    assert!(readme.contains(&drawing), "README.md's module drawing is stale; it should read:\n{drawing}");
 }
 
 #[test]
@@ -97,8 +84,5 @@ fn the_cycle_finder_finds_one() {
     g.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
     g.insert("b".to_string(), BTreeSet::from(["c".to_string()]));
     g.insert("c".to_string(), BTreeSet::from(["a".to_string()]));
-    assert_eq!(
-        cycle(&g),
-        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
-    );
+    assert_eq!(cycle(&g), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
 }

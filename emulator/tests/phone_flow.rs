@@ -22,10 +22,7 @@ async fn change_number_without_old_phone_check() {
 
     let v = emu.verify_new(&token, NEW, &code).await;
     assert_ok(&v);
-    let update_token = v["data"]["updatePhoneToken"]
-        .as_str()
-        .expect("token")
-        .to_string();
+    let update_token = v["data"]["updatePhoneToken"].as_str().expect("token").to_string();
     assert_eq!(update_token.len(), 32);
     assert!(update_token.bytes().all(|b| b.is_ascii_hexdigit()));
     assert_eq!(v["data"]["tokenExpiresIn"], 60);
@@ -49,9 +46,7 @@ async fn change_number_without_old_phone_check() {
 async fn change_number_with_old_phone_check() {
     let emu = start().await;
     let (id, token) = emu.user(Some(OLD), None).await;
-    let s = emu
-        .settings(json!({ "verifyOldPhone": true, "smsCooldownSecs": 0 }))
-        .await;
+    let s = emu.settings(json!({ "verifyOldPhone": true, "smsCooldownSecs": 0 })).await;
     assert_eq!(s["verifyOldPhone"], true);
     let new_code = emu.send_code(BIND, NEW).await;
     let old_code = emu.send_code(UNBIND, OLD).await;
@@ -89,8 +84,11 @@ async fn change_number_with_old_phone_check() {
     assert_fail(&v, 400, 2001);
 
     let v = emu
-        .verify(&token, json!({ "newPhoneNumber": NEW, "newPhonePassCode": new_code, "newPhoneCountryCode": "+86",
-            "oldPhoneNumber": OLD, "oldPhonePassCode": old_code, "oldPhoneCountryCode": "+86" }))
+        .verify(
+            &token,
+            json!({ "newPhoneNumber": NEW, "newPhonePassCode": new_code, "newPhoneCountryCode": "+86",
+            "oldPhoneNumber": OLD, "oldPhonePassCode": old_code, "oldPhoneCountryCode": "+86" }),
+        )
         .await;
     assert_ok(&v);
     assert_ok(&emu.update(&token, &update_token(&v)).await);
@@ -101,8 +99,7 @@ async fn change_number_with_old_phone_check() {
 async fn wrong_missing_replaced_and_expired_codes() {
     let emu = start().await;
     let (_, token) = emu.user(Some(OLD), None).await;
-    emu.settings(json!({ "smsCooldownSecs": 0, "smsCodeLifetimeSecs": 1 }))
-        .await;
+    emu.settings(json!({ "smsCooldownSecs": 0, "smsCodeLifetimeSecs": 1 })).await;
 
     // Nothing sent yet.
     assert_fail(&emu.verify_new(&token, NEW, "123456").await, 400, 2001);
@@ -126,28 +123,15 @@ async fn country_code_is_part_of_the_number() {
     let emu = start().await;
     let (_, token) = emu.user(Some(OLD), None).await;
     // Sent for +1: does not verify for the default +86.
-    let v = emu
-        .api(
-            "/api/v3/send-sms",
-            None,
-            json!({ "channel": BIND, "phoneNumber": NEW, "phoneCountryCode": "+1" }),
-        )
-        .await;
+    let v = emu.api("/api/v3/send-sms", None, json!({ "channel": BIND, "phoneNumber": NEW, "phoneCountryCode": "+1" })).await;
     assert_ok(&v);
     let code = emu.code(BIND, NEW).await;
     assert_fail(&emu.verify_new(&token, NEW, &code).await, 400, 2001);
-    let v = emu
-        .verify(
-            &token,
-            json!({ "newPhoneNumber": NEW, "newPhonePassCode": code, "newPhoneCountryCode": "+1" }),
-        )
-        .await;
+    let v = emu.verify(&token, json!({ "newPhoneNumber": NEW, "newPhonePassCode": code, "newPhoneCountryCode": "+1" })).await;
     assert_ok(&v);
     let sms = emu.dev("GET", "/__emulator/sms", None).await;
     assert_eq!(sms[0]["phoneCountryCode"], "+1");
-    assert!(sms[0]["sentAt"]
-        .as_u64()
-        .is_some_and(|t| t > 1_600_000_000_000));
+    assert!(sms[0]["sentAt"].as_u64().is_some_and(|t| t > 1_600_000_000_000));
 }
 
 #[tokio::test]
@@ -160,13 +144,7 @@ async fn cooldown_per_channel_and_number() {
     // Other channel, other number, other country code: separate limits.
     assert_ok(&emu.send(UNBIND, NEW).await);
     assert_ok(&emu.send(BIND, OLD).await);
-    let v = emu
-        .api(
-            "/api/v3/send-sms",
-            None,
-            json!({ "channel": BIND, "phoneNumber": NEW, "phoneCountryCode": "+852" }),
-        )
-        .await;
+    let v = emu.api("/api/v3/send-sms", None, json!({ "channel": BIND, "phoneNumber": NEW, "phoneCountryCode": "+852" })).await;
     assert_ok(&v);
     // Cooldown 0 lifts the limit.
     emu.settings(json!({ "smsCooldownSecs": 0 })).await;
@@ -204,9 +182,7 @@ async fn update_token_other_user_unknown_and_expired() {
     let emu = start().await;
     let (_, token) = emu.user(Some(OLD), None).await;
     let (_, other) = emu.user(None, Some("b@example.com")).await;
-    let lifetime = emu
-        .settings(json!({ "updatePhoneTokenLifetimeSecs": 1 }))
-        .await;
+    let lifetime = emu.settings(json!({ "updatePhoneTokenLifetimeSecs": 1 })).await;
     assert_eq!(lifetime["updatePhoneTokenLifetimeSecs"], 1);
     let code = emu.send_code(BIND, NEW).await;
     let v = emu.verify_new(&token, NEW, &code).await;
@@ -214,11 +190,7 @@ async fn update_token_other_user_unknown_and_expired() {
     let update_token = update_token(&v);
 
     assert_fail(&emu.update(&other, &update_token).await, 400, 9007);
-    assert_fail(
-        &emu.update(&token, "0123456789abcdef0123456789abcdef").await,
-        400,
-        9007,
-    );
+    assert_fail(&emu.update(&token, "0123456789abcdef0123456789abcdef").await, 400, 9007);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_fail(&emu.update(&token, &update_token).await, 400, 9008);
 }
@@ -233,10 +205,7 @@ async fn unbind_success_and_refusals() {
     let code = emu.send_code(UNBIND, OLD).await;
     assert_ok(&emu.unbind(&token, &code).await);
     let user = emu.get_user(&id).await;
-    assert!(
-        user["phone"].is_null() && user["phoneCountryCode"].is_null(),
-        "{user}"
-    );
+    assert!(user["phone"].is_null() && user["phoneCountryCode"].is_null(), "{user}");
     // Nothing left to unbind.
     assert_fail(&emu.unbind(&token, &code).await, 400, 9010);
 

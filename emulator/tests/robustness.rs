@@ -46,21 +46,13 @@ enum Payload {
 #[derive(Clone, Copy, Debug)]
 enum Want {
     /// The envelope with this statusCode and apiCode, in an HTTP answer of this status.
-    Envelope {
-        http: u16,
-        status: u16,
-        api_code: u32,
-    },
+    Envelope { http: u16, status: u16, api_code: u32 },
     /// A development endpoint's `{error}` with this HTTP status.
     DevError(u16),
 }
 
 const fn bad(api_code: u32) -> Want {
-    Want::Envelope {
-        http: 200,
-        status: 400,
-        api_code,
-    }
+    Want::Envelope { http: 200, status: 400, api_code }
 }
 
 #[derive(Clone)]
@@ -74,11 +66,7 @@ struct Case {
 }
 
 fn raw_request(c: &Case) -> Vec<u8> {
-    let mut head = format!(
-        "{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n",
-        c.method, c.path
-    )
-    .into_bytes();
+    let mut head = format!("{} {} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n", c.method, c.path).into_bytes();
     for (n, v) in &c.headers {
         head.extend_from_slice(n.as_bytes());
         head.extend_from_slice(b": ");
@@ -105,9 +93,7 @@ fn raw_request(c: &Case) -> Vec<u8> {
 
 /// Sends while reading, so a server that answers before the body is in cannot deadlock us.
 async fn send(port: u16, request: Vec<u8>) -> (Vec<u8>, End) {
-    let s = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
+    let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
     let (mut rd, mut wr) = s.into_split();
     let writer = tokio::spawn(async move {
         let _ = wr.write_all(&request).await;
@@ -132,23 +118,12 @@ fn check(c: &Case, bytes: &[u8], end: &End) -> Result<(), String> {
     if *end != End::Eof {
         return Err(format!("connection ended with {end:?}"));
     }
-    let res: Resp = parse(bytes).ok_or_else(|| {
-        format!(
-            "incomplete answer: {:?}",
-            String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
-        )
-    })?;
-    let v: Value = serde_json::from_slice(&res.body)
-        .map_err(|_| format!("not JSON: {:?}", String::from_utf8_lossy(&res.body)))?;
+    let res: Resp =
+        parse(bytes).ok_or_else(|| format!("incomplete answer: {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(300)])))?;
+    let v: Value = serde_json::from_slice(&res.body).map_err(|_| format!("not JSON: {:?}", String::from_utf8_lossy(&res.body)))?;
     match c.want {
-        Want::Envelope {
-            http,
-            status,
-            api_code,
-        } => {
-            let id_ok = v["requestId"].as_str().is_some_and(|id| {
-                id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
-            });
+        Want::Envelope { http, status, api_code } => {
+            let id_ok = v["requestId"].as_str().is_some_and(|id| id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]);
             let ok = res.status == http
                 && res.header("content-type") == Some("application/json; charset=utf-8")
                 && v["statusCode"] == status
@@ -182,11 +157,7 @@ fn endpoints() -> Vec<Bodies> {
         Bodies {
             path: SMS,
             valid: json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": "13900000002", "phoneCountryCode": "+86" }),
-            strings: vec![
-                ("/channel", true),
-                ("/phoneNumber", true),
-                ("/phoneCountryCode", false),
-            ],
+            strings: vec![("/channel", true), ("/phoneNumber", true), ("/phoneCountryCode", false)],
         },
         Bodies {
             path: VERIFY,
@@ -203,16 +174,8 @@ fn endpoints() -> Vec<Bodies> {
                 ("/phonePassCodePayload/oldPhoneCountryCode", false),
             ],
         },
-        Bodies {
-            path: UPDATE,
-            valid: json!({ "updatePhoneToken": "0123456789abcdef" }),
-            strings: vec![("/updatePhoneToken", true)],
-        },
-        Bodies {
-            path: UNBIND,
-            valid: json!({ "passCode": "123456" }),
-            strings: vec![("/passCode", true)],
-        },
+        Bodies { path: UPDATE, valid: json!({ "updatePhoneToken": "0123456789abcdef" }), strings: vec![("/updatePhoneToken", true)] },
+        Bodies { path: UNBIND, valid: json!({ "passCode": "123456" }), strings: vec![("/passCode", true)] },
     ]
 }
 
@@ -257,16 +220,7 @@ const MALFORMED: [&[u8]; 30] = [
     b"{\"a\":[1,2,]}",
 ];
 
-const NOT_OBJECTS: [&str; 8] = [
-    "[]",
-    "[{\"channel\":\"CHANNEL_LOGIN\"}]",
-    "\"{}\"",
-    "0",
-    "-1.5e3",
-    "true",
-    "false",
-    "null",
-];
+const NOT_OBJECTS: [&str; 8] = ["[]", "[{\"channel\":\"CHANNEL_LOGIN\"}]", "\"{}\"", "0", "-1.5e3", "true", "false", "null"];
 
 /// Every case for one API endpoint; `token` authenticates so field checks are reached.
 fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
@@ -279,41 +233,18 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
             ("authorization", token.as_bytes().to_vec()),
         ]
     };
-    let mut add =
-        |name: String, headers: Vec<(&'static str, Vec<u8>)>, payload: Payload, want: Want| {
-            cases.push(Case {
-                name: format!("{} {name}", b.path),
-                method: "POST",
-                path: b.path.to_string(),
-                headers,
-                payload,
-                want,
-            })
-        };
+    let mut add = |name: String, headers: Vec<(&'static str, Vec<u8>)>, payload: Payload, want: Want| {
+        cases.push(Case { name: format!("{} {name}", b.path), method: "POST", path: b.path.to_string(), headers, payload, want })
+    };
 
     for (i, m) in MALFORMED.iter().enumerate() {
-        add(
-            format!("malformed #{i}"),
-            std_headers(),
-            Payload::Fixed(m.to_vec()),
-            bad(9001),
-        );
+        add(format!("malformed #{i}"), std_headers(), Payload::Fixed(m.to_vec()), bad(9001));
     }
     for n in 1..valid.len() {
-        add(
-            format!("truncated to {n} bytes"),
-            std_headers(),
-            Payload::Fixed(valid[..n].to_vec()),
-            bad(9001),
-        );
+        add(format!("truncated to {n} bytes"), std_headers(), Payload::Fixed(valid[..n].to_vec()), bad(9001));
     }
     for (i, v) in NOT_OBJECTS.iter().enumerate() {
-        add(
-            format!("not an object #{i}"),
-            std_headers(),
-            Payload::Fixed(v.as_bytes().to_vec()),
-            bad(9001),
-        );
+        add(format!("not an object #{i}"), std_headers(), Payload::Fixed(v.as_bytes().to_vec()), bad(9001));
     }
 
     // Not UTF-8 (serde_json checks the encoding of the whole text).
@@ -332,26 +263,15 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
     for (name, body) in [
         ("0xff in a string", spliced(&[0xff])),
         ("overlong NUL in a string", spliced(&[0xc0, 0x80])),
-        (
-            "UTF-8-encoded surrogate in a string",
-            spliced(&[0xed, 0xa0, 0x80]),
-        ),
+        ("UTF-8-encoded surrogate in a string", spliced(&[0xed, 0xa0, 0x80])),
         ("latin-1 e-acute in a string", spliced(&[0xe9])),
-        (
-            "truncated 3-byte sequence in a string",
-            spliced(&[0xe4, 0xb8]),
-        ),
+        ("truncated 3-byte sequence in a string", spliced(&[0xe4, 0xb8])),
         ("UTF-16LE with BOM", utf16),
         ("UTF-8 BOM first", bom),
         ("lone 0xff", vec![0xff]),
         ("ten NULs", vec![0; 10]),
     ] {
-        add(
-            format!("non-UTF-8: {name}"),
-            std_headers(),
-            Payload::Fixed(body),
-            bad(9001),
-        );
+        add(format!("non-UTF-8: {name}"), std_headers(), Payload::Fixed(body), bad(9001));
     }
 
     // Deep nesting: serde_json stops at 128 levels; over 64 KiB the size check comes first.
@@ -375,12 +295,7 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
         // Within serde_json's limit the body is JSON; the field's type is wrong.
         ("depth 100 in a field", in_field(100), bad(9003)),
     ] {
-        add(
-            format!("nested: {name}"),
-            std_headers(),
-            Payload::Fixed(body),
-            want,
-        );
+        add(format!("nested: {name}"), std_headers(), Payload::Fixed(body), want);
     }
 
     // Other types for every string field; null only where the field is required.
@@ -403,12 +318,7 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
         for other in others.iter().chain(nulls.iter()) {
             let mut v = b.valid.clone();
             *v.pointer_mut(ptr).unwrap() = other.clone();
-            add(
-                format!("{ptr} = {other}"),
-                std_headers(),
-                Payload::Fixed(v.to_string().into_bytes()),
-                bad(9003),
-            );
+            add(format!("{ptr} = {other}"), std_headers(), Payload::Fixed(v.to_string().into_bytes()), bad(9003));
         }
     }
     // The nested payload itself of the wrong type.
@@ -416,50 +326,25 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
         for other in [json!("x"), json!(1), json!([]), Value::Null] {
             let mut v = b.valid.clone();
             v["phonePassCodePayload"] = other.clone();
-            add(
-                format!("payload = {other}"),
-                std_headers(),
-                Payload::Fixed(v.to_string().into_bytes()),
-                bad(9003),
-            );
+            add(format!("payload = {other}"), std_headers(), Payload::Fixed(v.to_string().into_bytes()), bad(9003));
         }
     }
     // Unknown keys: one misspelt, and thousands.
     let mut v = b.valid.clone();
     v["phoneCountrycode"] = json!("+86");
-    add(
-        "misspelt key".into(),
-        std_headers(),
-        Payload::Fixed(v.to_string().into_bytes()),
-        bad(9003),
-    );
+    add("misspelt key".into(), std_headers(), Payload::Fixed(v.to_string().into_bytes()), bad(9003));
     let mut v = b.valid.clone();
     for i in 0..4000 {
         v[format!("k{i}")] = json!(i);
     }
-    add(
-        "4000 unknown keys".into(),
-        std_headers(),
-        Payload::Fixed(v.to_string().into_bytes()),
-        bad(9003),
-    );
+    add("4000 unknown keys".into(), std_headers(), Payload::Fixed(v.to_string().into_bytes()), bad(9003));
     for key in ["__proto__", "constructor"] {
         let mut v = b.valid.clone();
         v[key] = json!({ "polluted": true });
-        add(
-            format!("{key} key"),
-            std_headers(),
-            Payload::Fixed(v.to_string().into_bytes()),
-            bad(9003),
-        );
+        add(format!("{key} key"), std_headers(), Payload::Fixed(v.to_string().into_bytes()), bad(9003));
     }
     // Control characters and non-ASCII digits in the first string field.
-    for s in [
-        "139\u{0}0000002",
-        "１３９００００００２",
-        "\u{202e}13900000002",
-        " ",
-    ] {
+    for s in ["139\u{0}0000002", "１３９００００００２", "\u{202e}13900000002", " "] {
         let mut v = b.valid.clone();
         let ptr = b.strings[0].0;
         *v.pointer_mut(ptr).unwrap() = json!(s);
@@ -470,12 +355,7 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
             UNBIND if s != " " => bad(2001),
             _ => bad(9003),
         };
-        add(
-            format!("{ptr} = {s:?}"),
-            std_headers(),
-            Payload::Fixed(v.to_string().into_bytes()),
-            want,
-        );
+        add(format!("{ptr} = {s:?}"), std_headers(), Payload::Fixed(v.to_string().into_bytes()), want);
     }
 
     // Duplicate keys: each top-level key repeated (same value, then another), and a nested one.
@@ -485,26 +365,12 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
             let mut text = b.valid.to_string();
             text.pop(); // the closing brace
             text.push_str(&format!(",{}:{}}}", json!(k), second));
-            add(
-                format!("duplicate key {k}"),
-                std_headers(),
-                Payload::Fixed(text.into_bytes()),
-                bad(9001),
-            );
+            add(format!("duplicate key {k}"), std_headers(), Payload::Fixed(text.into_bytes()), bad(9001));
         }
     }
     if b.path == VERIFY {
-        let text = b.valid.to_string().replacen(
-            "\"newPhoneNumber\"",
-            "\"newPhoneNumber\":\"1\",\"newPhoneNumber\"",
-            1,
-        );
-        add(
-            "duplicate nested key".into(),
-            std_headers(),
-            Payload::Fixed(text.into_bytes()),
-            bad(9001),
-        );
+        let text = b.valid.to_string().replacen("\"newPhoneNumber\"", "\"newPhoneNumber\":\"1\",\"newPhoneNumber\"", 1);
+        add("duplicate nested key".into(), std_headers(), Payload::Fixed(text.into_bytes()), bad(9001));
     }
 
     // Wrong content types, with a valid body.
@@ -528,98 +394,48 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
     for ct in cts {
         let mut h = std_headers();
         h[1].1 = ct.to_vec();
-        add(
-            format!("content-type {:?}", String::from_utf8_lossy(ct)),
-            h,
-            Payload::Fixed(valid.clone()),
-            bad(9001),
-        );
+        add(format!("content-type {:?}", String::from_utf8_lossy(ct)), h, Payload::Fixed(valid.clone()), bad(9001));
     }
     let mut h = std_headers();
     h.remove(1);
-    add(
-        "no content-type".into(),
-        h,
-        Payload::Fixed(valid.clone()),
-        bad(9001),
-    );
+    add("no content-type".into(), h, Payload::Fixed(valid.clone()), bad(9001));
 
     // Size: the limit is 64 KiB inclusive; then 1 MB and 10 MB, fixed and chunked.
     let mut exact = big_json(0);
     exact.resize(64 * 1024, b' ');
-    add(
-        "exactly 64 KiB (then a field check)".into(),
-        std_headers(),
-        Payload::Fixed(exact),
-        bad(9003),
-    );
-    add(
-        "64 KiB + 1".into(),
-        std_headers(),
-        Payload::Fixed(big_json(64 * 1024 - 13)),
-        bad(9002),
-    );
+    add("exactly 64 KiB (then a field check)".into(), std_headers(), Payload::Fixed(exact), bad(9003));
+    add("64 KiB + 1".into(), std_headers(), Payload::Fixed(big_json(64 * 1024 - 13)), bad(9002));
     for (name, payload) in [
         ("1 MB, content-length", Payload::Fixed(big_json(MB))),
         ("10 MB, content-length", Payload::Fixed(big_json(10 * MB))),
-        (
-            "1 MB, chunked by 16 KiB",
-            Payload::Chunked(big_json(MB), 16 * 1024),
-        ),
-        (
-            "10 MB, chunked by 64 KiB",
-            Payload::Chunked(big_json(10 * MB), 64 * 1024),
-        ),
-        (
-            "10 MB, one chunk",
-            Payload::Chunked(big_json(10 * MB), 10 * MB + 100),
-        ),
-        (
-            "1 MB of [, chunked",
-            Payload::Chunked(b"[".repeat(MB), 4096),
-        ),
+        ("1 MB, chunked by 16 KiB", Payload::Chunked(big_json(MB), 16 * 1024)),
+        ("10 MB, chunked by 64 KiB", Payload::Chunked(big_json(10 * MB), 64 * 1024)),
+        ("10 MB, one chunk", Payload::Chunked(big_json(10 * MB), 10 * MB + 100)),
+        ("1 MB of [, chunked", Payload::Chunked(b"[".repeat(MB), 4096)),
     ] {
         add(format!("huge: {name}"), std_headers(), payload, bad(9002));
     }
     // A small body, chunked, still parsed as usual.
-    add(
-        "truncated JSON, chunked by 3 bytes".into(),
-        std_headers(),
-        Payload::Chunked(valid[..valid.len() - 1].to_vec(), 3),
-        bad(9001),
-    );
+    add("truncated JSON, chunked by 3 bytes".into(), std_headers(), Payload::Chunked(valid[..valid.len() - 1].to_vec(), 3), bad(9001));
 
     // The app id is checked before the body.
     let mut h = std_headers();
     h.remove(0);
-    add(
-        "no app id, malformed body".into(),
-        h,
-        Payload::Fixed(b"{".to_vec()),
-        bad(9004),
-    );
+    add("no app id, malformed body".into(), h, Payload::Fixed(b"{".to_vec()), bad(9004));
     let mut h = std_headers();
     h[0].1 = vec![0xff, 0xfe];
     add(
         "non-UTF-8 app id, malformed body".into(),
         h,
         Payload::Fixed(b"{".to_vec()),
-        Want::Envelope {
-            http: 200,
-            status: 404,
-            api_code: 9005,
-        },
+        Want::Envelope { http: 200, status: 404, api_code: 9005 },
     );
     cases
 }
 
 /// Unknown routes and methods with garbage: the 404 envelope.
 fn route_cases() -> Vec<Case> {
-    let not_found = Want::Envelope {
-        http: 404,
-        status: 404,
-        api_code: 9404,
-    };
+    let not_found = Want::Envelope { http: 404, status: 404, api_code: 9404 };
     let mut cases = Vec::new();
     for (method, path) in [
         ("POST", "/api/v3/send-sms/"),
@@ -636,10 +452,7 @@ fn route_cases() -> Vec<Case> {
             name: format!("{method} {path} with garbage"),
             method,
             path: path.to_string(),
-            headers: vec![
-                ("x-authing-app-id", APP_ID.as_bytes().to_vec()),
-                ("content-type", b"application/json".to_vec()),
-            ],
+            headers: vec![("x-authing-app-id", APP_ID.as_bytes().to_vec()), ("content-type", b"application/json".to_vec())],
             payload: Payload::Fixed(vec![b'{', 0xff, b'[']),
             want: not_found,
         });
@@ -660,24 +473,13 @@ fn dev_cases() -> Vec<Case> {
             "PUT",
             "/__emulator/settings",
             json!({ "verifyOldPhone": true, "smsCooldownSecs": 60, "smsCodeLifetimeSecs": 300, "updatePhoneTokenLifetimeSecs": 60 }),
-            vec![
-                "/verifyOldPhone",
-                "/smsCooldownSecs",
-                "/smsCodeLifetimeSecs",
-                "/updatePhoneTokenLifetimeSecs",
-            ],
+            vec!["/verifyOldPhone", "/smsCooldownSecs", "/smsCodeLifetimeSecs", "/updatePhoneTokenLifetimeSecs"],
         ),
         (
             "POST",
             "/__emulator/faults",
             json!([{ "delayMs": 1, "status": 500, "body": "x", "contentType": "text/plain", "headers": { "a": "b" } }]),
-            vec![
-                "/0/delayMs",
-                "/0/status",
-                "/0/body",
-                "/0/contentType",
-                "/0/headers",
-            ],
+            vec!["/0/delayMs", "/0/status", "/0/body", "/0/contentType", "/0/headers"],
         ),
     ];
     let mut cases = Vec::new();
@@ -698,36 +500,18 @@ fn dev_cases() -> Vec<Case> {
             add(format!("malformed #{i}"), Payload::Fixed(m.to_vec()), 400);
         }
         for n in 1..text.len() {
-            add(
-                format!("truncated to {n}"),
-                Payload::Fixed(text[..n].to_vec()),
-                400,
-            );
+            add(format!("truncated to {n}"), Payload::Fixed(text[..n].to_vec()), 400);
         }
         for ptr in fields {
-            for other in [
-                json!(-1),
-                json!("60"),
-                json!(1.5),
-                json!([1]),
-                json!({ "x": 1 }),
-                json!(true),
-                json!(1e20),
-            ] {
+            for other in [json!(-1), json!("60"), json!(1.5), json!([1]), json!({ "x": 1 }), json!(true), json!(1e20)] {
                 let mut v = valid.clone();
                 let slot = v.pointer_mut(ptr).unwrap();
                 // Skip values of the field's own type.
-                if std::mem::discriminant(slot) == std::mem::discriminant(&other)
-                    && !(slot.is_number() && other.as_u64().is_none())
-                {
+                if std::mem::discriminant(slot) == std::mem::discriminant(&other) && !(slot.is_number() && other.as_u64().is_none()) {
                     continue;
                 }
                 *slot = other.clone();
-                add(
-                    format!("{ptr} = {other}"),
-                    Payload::Fixed(v.to_string().into_bytes()),
-                    400,
-                );
+                add(format!("{ptr} = {other}"), Payload::Fixed(v.to_string().into_bytes()), 400);
             }
         }
         let mut dup = valid.to_string();
@@ -738,41 +522,19 @@ fn dev_cases() -> Vec<Case> {
             let first = valid.as_object().unwrap().iter().next().unwrap();
             dup.push_str(&format!(",{}:{}}}", json!(first.0), first.1));
         }
-        add(
-            "duplicate key".into(),
-            Payload::Fixed(dup.into_bytes()),
-            400,
-        );
-        add(
-            "unknown key".into(),
-            Payload::Fixed(b"{\"nope\":1}".to_vec()),
-            400,
-        );
-        add(
-            "non-UTF-8".into(),
-            Payload::Fixed(vec![b'{', b'"', 0xff, b'"', b':', b'1', b'}']),
-            400,
-        );
+        add("duplicate key".into(), Payload::Fixed(dup.into_bytes()), 400);
+        add("unknown key".into(), Payload::Fixed(b"{\"nope\":1}".to_vec()), 400);
+        add("non-UTF-8".into(), Payload::Fixed(vec![b'{', b'"', 0xff, b'"', b':', b'1', b'}']), 400);
         add("60k [".into(), Payload::Fixed(b"[".repeat(60_000)), 400);
         add("1 MB".into(), Payload::Fixed(big_json(MB)), 413);
-        add(
-            "10 MB chunked".into(),
-            Payload::Chunked(big_json(10 * MB), 64 * 1024),
-            413,
-        );
+        add("10 MB chunked".into(), Payload::Chunked(big_json(10 * MB), 64 * 1024), 413);
     }
     cases
 }
 
 async fn still_serving(emu: &Emu, after: &str) {
-    let raw = exchange(
-        emu.port,
-        &common::build("GET", "/__emulator/health", &[], b""),
-        Duration::from_secs(5),
-    )
-    .await;
-    let ok =
-        parse(&raw.bytes).is_some_and(|r| r.status == 200 && r.json() == json!({ "ok": true }));
+    let raw = exchange(emu.port, &common::build("GET", "/__emulator/health", &[], b""), Duration::from_secs(5)).await;
+    let ok = parse(&raw.bytes).is_some_and(|r| r.status == 200 && r.json() == json!({ "ok": true }));
     assert!(ok, "the server stopped answering after {after}");
 }
 
@@ -800,21 +562,13 @@ async fn protocol_cases(emu: &Emu) -> usize {
             format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}x-big: {}\r\ncontent-length: 2\r\n\r\n{{}}", "a".repeat(500_000)).into_bytes(),
             &[431],
         ),
-        (
-            "200 headers",
-            format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}{many_headers}content-length: 2\r\n\r\n{{}}").into_bytes(),
-            &[431],
-        ),
+        ("200 headers", format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}{many_headers}content-length: 2\r\n\r\n{{}}").into_bytes(), &[431]),
         (
             "a 100 KB path",
             format!("POST /{} HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n", "a".repeat(100_000)).into_bytes(),
             &[414, 431, 400],
         ),
-        (
-            "HTTP/9.9",
-            format!("POST {SMS} HTTP/9.9\r\nhost: x\r\ncontent-length: 0\r\n\r\n").into_bytes(),
-            &[400, 505],
-        ),
+        ("HTTP/9.9", format!("POST {SMS} HTTP/9.9\r\nhost: x\r\ncontent-length: 0\r\n\r\n").into_bytes(), &[400, 505]),
     ];
     let n = cases.len();
     for (name, req, statuses) in cases {
@@ -858,51 +612,23 @@ async fn protocol_cases(emu: &Emu) -> usize {
 
     // A body shorter than its content-length, then the client half-closes.
     let mut s = TcpStream::connect(("127.0.0.1", emu.port)).await.unwrap();
-    s.write_all(
-        format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}content-length: 100\r\n\r\n{{\"a\":")
-            .as_bytes(),
-    )
-    .await
-    .unwrap();
+    s.write_all(format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}content-length: 100\r\n\r\n{{\"a\":").as_bytes()).await.unwrap();
     s.shutdown().await.unwrap();
     let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out))
-        .await
-        .expect("answered, not hung")
-        .expect("read");
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await.expect("answered, not hung").expect("read");
     let v = parse(&out).expect("an answer").json();
-    assert_eq!(
-        (v["statusCode"].as_u64(), v["apiCode"].as_u64()),
-        (Some(400), Some(9001)),
-        "{v}"
-    );
+    assert_eq!((v["statusCode"].as_u64(), v["apiCode"].as_u64()), (Some(400), Some(9001)), "{v}");
     // A client that stalls mid-body holds only its own connection.
     let mut stalled = TcpStream::connect(("127.0.0.1", emu.port)).await.unwrap();
-    stalled
-        .write_all(
-            format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}content-length: 100\r\n\r\n{{")
-                .as_bytes(),
-        )
-        .await
-        .unwrap();
+    stalled.write_all(format!("POST {SMS} HTTP/1.1\r\nhost: x\r\n{app}content-length: 100\r\n\r\n{{").as_bytes()).await.unwrap();
     still_serving(emu, "a stalled body").await;
     drop(stalled);
     // 32 MB, past the 16 MiB the emulator drains: it answers and closes early.
     let body = vec![b' '; 32 * MB];
-    let req = common::build(
-        "POST",
-        SMS,
-        &[
-            ("x-authing-app-id", APP_ID),
-            ("content-type", "application/json"),
-        ],
-        &body,
-    );
+    let req = common::build("POST", SMS, &[("x-authing-app-id", APP_ID), ("content-type", "application/json")], &body);
     let (bytes, end) = send(emu.port, req).await;
     assert_ne!(end, End::Timeout);
-    let v = parse(&bytes)
-        .expect("answered before the body was in")
-        .json();
+    let v = parse(&bytes).expect("answered before the body was in").json();
     assert_eq!(v["apiCode"], 9002, "{v}");
     still_serving(emu, "32 MB").await;
     n + broken.len() + 3
@@ -914,9 +640,7 @@ async fn protocol_cases(emu: &Emu) -> usize {
 async fn change_number(emu: &Emu, i: usize, verify_old: bool) -> Result<(), String> {
     let old = format!("1350000{i:04}");
     let new = format!("1360000{i:04}");
-    let (id, token) = emu
-        .user(Some(&old), Some(&format!("u{i}@example.com")))
-        .await;
+    let (id, token) = emu.user(Some(&old), Some(&format!("u{i}@example.com"))).await;
     assert_ok(&emu.send("CHANNEL_BIND_PHONE", &new).await);
     let new_code = emu.code("CHANNEL_BIND_PHONE", &new).await;
     let mut payload = json!({ "newPhoneNumber": new, "newPhonePassCode": new_code, "newPhoneCountryCode": "+86" });
@@ -929,10 +653,7 @@ async fn change_number(emu: &Emu, i: usize, verify_old: bool) -> Result<(), Stri
     if v["statusCode"] != 200 {
         return Err(format!("flow {i}: verify {v}"));
     }
-    let update_token = v["data"]["updatePhoneToken"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let update_token = v["data"]["updatePhoneToken"].as_str().unwrap_or_default().to_string();
     let v = emu.update(&token, &update_token).await;
     if v["statusCode"] != 200 {
         return Err(format!("flow {i}: update {v}"));
@@ -950,9 +671,7 @@ async fn concurrent_flows(emu: &Emu, n: usize, verify_old: bool) -> Duration {
     for i in 0..n {
         let emu = Emu { port: emu.port };
         let i = if verify_old { i + n } else { i };
-        tasks.push(tokio::spawn(async move {
-            change_number(&emu, i, verify_old).await
-        }));
+        tasks.push(tokio::spawn(async move { change_number(&emu, i, verify_old).await }));
     }
     let mut failures = Vec::new();
     for t in tasks {
@@ -960,21 +679,13 @@ async fn concurrent_flows(emu: &Emu, n: usize, verify_old: bool) -> Duration {
             failures.push(e);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} flows failed: {failures:?}",
-        failures.len()
-    );
+    assert!(failures.is_empty(), "{} flows failed: {failures:?}", failures.len());
     t.elapsed()
 }
 
 #[test]
 fn robustness() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(4)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap();
     rt.block_on(async {
         let emu = common::start().await;
         let (_, token) = emu.user(Some("13800000001"), Some("owner@example.com")).await;
@@ -994,13 +705,7 @@ fn robustness() {
             }
             still_serving(&emu, &c.name).await;
         }
-        assert!(
-            failures.is_empty(),
-            "{} of {} cases failed:\n{}",
-            failures.len(),
-            api.len() + dev.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), api.len() + dev.len(), failures.join("\n"));
         // Nothing slipped through: no SMS sent, no fault queued, settings untouched, one user.
         assert_eq!(emu.dev("GET", "/__emulator/sms", None).await, json!([]));
         assert_eq!(emu.dev("GET", "/__emulator/faults", None).await, json!([]));
@@ -1014,10 +719,7 @@ fn robustness() {
 
         let t = Instant::now();
         let protocol = protocol_cases(&emu).await;
-        report(&format!(
-            "robustness: {protocol} HTTP-level cases answered or closed, none hung ({:.1} s)",
-            t.elapsed().as_secs_f64()
-        ));
+        report(&format!("robustness: {protocol} HTTP-level cases answered or closed, none hung ({:.1} s)", t.elapsed().as_secs_f64()));
 
         let n = 200;
         let plain = concurrent_flows(&emu, n, false).await;
@@ -1031,8 +733,6 @@ fn robustness() {
             with_old.as_secs_f64()
         ));
         let total = api.len() + dev.len() + protocol;
-        report(&format!(
-            "robustness: {total} cases, {n} concurrent flows ok (x2), server kept serving"
-        ));
+        report(&format!("robustness: {total} cases, {n} concurrent flows ok (x2), server kept serving"));
     });
 }

@@ -24,12 +24,7 @@ pub struct Emu {
 pub async fn start() -> Emu {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(serve(
-        listener,
-        Config {
-            app_id: APP_ID.into(),
-        },
-    ));
+    tokio::spawn(serve(listener, Config { app_id: APP_ID.into() }));
     Emu { port }
 }
 
@@ -56,32 +51,19 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 }
 
 /// Builds a request; `content-length` is always sent for a body.
 /// A raw send-sms request binding `number`, ready for `exchange` or a raw socket.
 pub fn sms_request(number: &str) -> Vec<u8> {
-    let body =
-        serde_json::json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": number }).to_string();
-    build(
-        "POST",
-        "/api/v3/send-sms",
-        &[
-            ("x-authing-app-id", APP_ID),
-            ("content-type", "application/json"),
-        ],
-        body.as_bytes(),
-    )
+    let body = serde_json::json!({ "channel": "CHANNEL_BIND_PHONE", "phoneNumber": number }).to_string();
+    build("POST", "/api/v3/send-sms", &[("x-authing-app-id", APP_ID), ("content-type", "application/json")], body.as_bytes())
 }
 
 pub fn build(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
@@ -100,34 +82,17 @@ pub fn build(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) ->
 
 /// Sends raw bytes and reads until the server closes, fails, or `timeout` passes.
 pub async fn exchange(port: u16, request: &[u8], timeout: Duration) -> Raw {
-    let mut s = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
+    let mut s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
     s.write_all(request).await.expect("write request");
     let deadline = Instant::now() + timeout;
     let mut bytes = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         match tokio::time::timeout_at(deadline, s.read(&mut chunk)).await {
-            Err(_) => {
-                return Raw {
-                    bytes,
-                    end: End::Timeout,
-                }
-            }
-            Ok(Ok(0)) => {
-                return Raw {
-                    bytes,
-                    end: End::Eof,
-                }
-            }
+            Err(_) => return Raw { bytes, end: End::Timeout },
+            Ok(Ok(0)) => return Raw { bytes, end: End::Eof },
             Ok(Ok(n)) => bytes.extend_from_slice(&chunk[..n]),
-            Ok(Err(e)) => {
-                return Raw {
-                    bytes,
-                    end: End::Error(e.kind()),
-                }
-            }
+            Ok(Err(e)) => return Raw { bytes, end: End::Error(e.kind()) },
         }
     }
 }
@@ -138,17 +103,10 @@ pub fn parse(bytes: &[u8]) -> Option<Resp> {
     let head = std::str::from_utf8(&bytes[..head_end]).ok()?;
     let mut lines = head.split("\r\n");
     let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
     let rest = &bytes[head_end + 4..];
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
+    let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let body = if find("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
         dechunk(rest)?
     } else if let Some(len) = find("content-length") {
@@ -157,11 +115,7 @@ pub fn parse(bytes: &[u8]) -> Option<Resp> {
     } else {
         rest.to_vec()
     };
-    Some(Resp {
-        status,
-        headers,
-        body,
-    })
+    Some(Resp { status, headers, body })
 }
 
 /// Decodes a chunked body; None unless the terminating chunk arrived.
@@ -182,55 +136,27 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
 
 impl Emu {
     /// A request that must get a complete answer.
-    pub async fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Resp {
+    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
         let raw = exchange(self.port, &build(method, path, headers, body), TIMEOUT).await;
         assert_eq!(raw.end, End::Eof, "connection did not end cleanly");
-        parse(&raw.bytes).unwrap_or_else(|| {
-            panic!(
-                "incomplete response: {}",
-                String::from_utf8_lossy(&raw.bytes)
-            )
-        })
+        parse(&raw.bytes).unwrap_or_else(|| panic!("incomplete response: {}", String::from_utf8_lossy(&raw.bytes)))
     }
 
     /// An API call with the app id, JSON content type and (raw) token; returns the envelope.
     pub async fn api(&self, path: &str, token: Option<&str>, body: Value) -> Value {
-        let mut headers = vec![
-            ("x-authing-app-id", APP_ID),
-            ("content-type", "application/json"),
-        ];
+        let mut headers = vec![("x-authing-app-id", APP_ID), ("content-type", "application/json")];
         if let Some(t) = token {
             headers.push(("authorization", t));
         }
-        let res = self
-            .request("POST", path, &headers, body.to_string().as_bytes())
-            .await;
+        let res = self.request("POST", path, &headers, body.to_string().as_bytes()).await;
         assert_eq!(res.status, 200, "API answers HTTP 200");
         res.json()
     }
 
     pub async fn dev(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let res = self
-            .request(
-                method,
-                path,
-                &[("content-type", "application/json")],
-                body.as_bytes(),
-            )
-            .await;
-        assert_eq!(
-            res.status,
-            200,
-            "dev {method} {path}: {}",
-            String::from_utf8_lossy(&res.body)
-        );
+        let res = self.request(method, path, &[("content-type", "application/json")], body.as_bytes()).await;
+        assert_eq!(res.status, 200, "dev {method} {path}: {}", String::from_utf8_lossy(&res.body));
         res.json()
     }
 
@@ -248,31 +174,16 @@ impl Emu {
 
     /// Creates a user; returns (userId, accessToken).
     pub async fn user(&self, phone: Option<&str>, email: Option<&str>) -> (String, String) {
-        let v = self
-            .dev(
-                "POST",
-                "/__emulator/users",
-                Some(json!({ "phone": phone, "email": email })),
-            )
-            .await;
-        (
-            v["userId"].as_str().expect("userId").into(),
-            v["accessToken"].as_str().expect("token").into(),
-        )
+        let v = self.dev("POST", "/__emulator/users", Some(json!({ "phone": phone, "email": email }))).await;
+        (v["userId"].as_str().expect("userId").into(), v["accessToken"].as_str().expect("token").into())
     }
 
     pub async fn get_user(&self, id: &str) -> Value {
-        self.dev("GET", &format!("/__emulator/users/{id}"), None)
-            .await
+        self.dev("GET", &format!("/__emulator/users/{id}"), None).await
     }
 
     pub async fn send(&self, channel: &str, number: &str) -> Value {
-        self.api(
-            "/api/v3/send-sms",
-            None,
-            json!({ "channel": channel, "phoneNumber": number }),
-        )
-        .await
+        self.api("/api/v3/send-sms", None, json!({ "channel": channel, "phoneNumber": number })).await
     }
 
     /// The latest code recorded for (channel, number).
@@ -296,53 +207,32 @@ impl Emu {
 
     pub async fn verify(&self, token: &str, payload: Value) -> Value {
         let body = json!({ "verifyMethod": "PHONE_PASSCODE", "phonePassCodePayload": payload });
-        self.api("/api/v3/verify-update-phone-request", Some(token), body)
-            .await
+        self.api("/api/v3/verify-update-phone-request", Some(token), body).await
     }
 
     /// `verify` without old-number evidence: the new number and its code.
     pub async fn verify_new(&self, token: &str, number: &str, code: &str) -> Value {
-        self.verify(
-            token,
-            json!({ "newPhoneNumber": number, "newPhonePassCode": code }),
-        )
-        .await
+        self.verify(token, json!({ "newPhoneNumber": number, "newPhonePassCode": code })).await
     }
 
     pub async fn update(&self, token: &str, update_token: &str) -> Value {
-        self.api(
-            "/api/v3/update-phone",
-            Some(token),
-            json!({ "updatePhoneToken": update_token }),
-        )
-        .await
+        self.api("/api/v3/update-phone", Some(token), json!({ "updatePhoneToken": update_token })).await
     }
 
     pub async fn unbind(&self, token: &str, code: &str) -> Value {
-        self.api(
-            "/api/v3/unbind-phone",
-            Some(token),
-            json!({ "passCode": code }),
-        )
-        .await
+        self.api("/api/v3/unbind-phone", Some(token), json!({ "passCode": code })).await
     }
 }
 
 /// The `updatePhoneToken` of a successful verify answer.
 pub fn update_token(v: &Value) -> String {
-    v["data"]["updatePhoneToken"]
-        .as_str()
-        .expect("an updatePhoneToken")
-        .to_string()
+    v["data"]["updatePhoneToken"].as_str().expect("an updatePhoneToken").to_string()
 }
 
 pub fn assert_ok(v: &Value) {
     assert_eq!(v["statusCode"], 200, "{v}");
     assert_eq!(v["message"], "Operation successful", "{v}");
-    assert!(
-        v.get("apiCode").is_none() && v.get("requestId").is_none(),
-        "{v}"
-    );
+    assert!(v.get("apiCode").is_none() && v.get("requestId").is_none(), "{v}");
 }
 
 /// A failure envelope with this status class and apiCode, and a uuid-like requestId.
@@ -350,9 +240,7 @@ pub fn assert_fail(v: &Value, status: u16, api_code: u32) {
     assert_eq!(v["statusCode"], status, "{v}");
     assert_eq!(v["apiCode"], api_code, "{v}");
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
-    let id = v["requestId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("requestId missing: {v}"));
+    let id = v["requestId"].as_str().unwrap_or_else(|| panic!("requestId missing: {v}"));
     let parts: Vec<usize> = id.split('-').map(str::len).collect();
     assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
     assert!(v.get("data").is_none(), "{v}");
