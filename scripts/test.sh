@@ -10,6 +10,12 @@ step() { printf '\n== %s\n' "$*"; }
 step "install tools (skips what is present)"
 scripts/install-tools.sh
 
+step "style and lints: rustfmt (rustfmt.toml), clippy with warnings denied (native and wasm)"
+cargo fmt --all --check
+cargo clippy -q --workspace --all-targets -- -D warnings
+cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown -- -D warnings
+echo "fmt and clippy: clean"
+
 step "build the release web package"
 scripts/build.sh
 
