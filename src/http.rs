@@ -11,8 +11,8 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &Object) -> core::result::Result<Promise, JsValue>;
+    // `fetch` is imported at the end of this file, where the Node build swaps it (two lines
+    // here, so that no line below moves: panic locations are in the web build's bytes).
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
@@ -178,4 +178,12 @@ fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Respons
 pub fn fill_envelope_fields(e: &mut GenAuthError, envelope: &JsValue) {
     e.api_code = own(envelope, "apiCode").and_then(|v| v.as_f64());
     e.request_id = own(envelope, "requestId").and_then(|v| v.as_string());
+}
+
+#[cfg_attr(not(feature = "node"), wasm_bindgen)]
+#[cfg_attr(feature = "node", wasm_bindgen(module = "/js/node-transport.cjs"))]
+extern "C" {
+    /// Global `fetch` in browsers and workers; a `node:http` transport in the Node build.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &Object) -> core::result::Result<Promise, JsValue>;
 }
