@@ -6,6 +6,7 @@ mod bad_input;
 mod giving_up;
 mod resilience;
 mod support;
+mod transport;
 
 use support::*;
 use wasm_bindgen::prelude::*;
