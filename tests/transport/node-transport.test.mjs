@@ -2,7 +2,10 @@
 // small local servers: what reaches the wire, answers passed through, giving up, no retries.
 // node --test tests/transport/    (GENAUTH_EMULATOR_URL: a running emulator; scripts/test.sh)
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -215,4 +218,38 @@ test("a process with nothing left to do exits at once (idle pooled sockets are u
   const exitedAfter = Date.now() - Number(out.trim());
   assert.equal(code, 0);
   assert.ok(exitedAfter < 1000, `exited ${exitedAfter} ms after its last answer (the pool keeps idle sockets 4 s)`);
+});
+
+test("https goes through node:https with its own keep-alive pool", async () => {
+  // A throwaway certificate for 127.0.0.1, trusted by a child Node through NODE_EXTRA_CA_CERTS
+  // (read at start-up only): the transport itself has no TLS options to loosen.
+  const dir = mkdtempSync(join(tmpdir(), "transport-tls-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    const script = `const https = require("node:https"), fs = require("node:fs");
+      const { fetch } = require(${JSON.stringify(transportPath)});
+      const dir = ${JSON.stringify(dir)};
+      let connections = 0;
+      const s = https.createServer({ key: fs.readFileSync(dir + "/key.pem"), cert: fs.readFileSync(dir + "/cert.pem") },
+        (req, res) => { let b = ""; req.on("data", (c) => (b += c)).on("end", () => res.end(req.method + " " + b)); });
+      s.on("secureConnection", () => connections++);
+      s.listen(0, "127.0.0.1", async () => {
+        const url = "https://127.0.0.1:" + s.address().port + "/api/v3/send-sms";
+        const texts = [];
+        for (let i = 0; i < 3; i++) {
+          const r = await fetch(url, { method: "POST", headers: {}, body: "{}", signal: new AbortController().signal });
+          texts.push(r.status + " " + (await r.text()));
+        }
+        console.log(JSON.stringify({ texts, connections }));
+        s.close();
+      });`;
+    const out = execFileSync(process.execPath, ["-e", script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") }, encoding: "utf8", timeout: 20_000,
+    });
+    assert.deepEqual(JSON.parse(out), { texts: ["200 POST {}", "200 POST {}", "200 POST {}"], connections: 1 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
