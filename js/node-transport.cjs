@@ -40,6 +40,8 @@ function fetch(url, init) {
     } catch (e) {
       return reject(new TypeError(`fetch: invalid URL (${e.message})`));
     }
+    // fetch refuses credentials in a URL; node:http would send them as basic auth.
+    if (target.username || target.password) return reject(new TypeError("fetch: URL includes credentials"));
     exchange(target, init.method || "GET", withDefaults(init.headers), init.body, init.signal, 0, resolve, reject);
   });
 }
@@ -128,7 +130,12 @@ function exchange(url, method, headers, body, signal, redirects, resolve, reject
       headers = without(headers, BODY_HEADERS);
     }
     if (next.origin !== url.origin) headers = without(headers, ["authorization", "proxy-authorization", "cookie"]);
-    exchange(next, method, headers, body, signal, redirects + 1, resolve, reject);
+    if (next.username || next.password) return reject(new TypeError("fetch: redirect to a URL with credentials"));
+    try {
+      exchange(next, method, headers, body, signal, redirects + 1, resolve, reject);
+    } catch (e) {
+      reject(e); // in an event handler, a throw would be uncaught
+    }
   }
 }
 

@@ -163,6 +163,15 @@ test("dropped connections reject: before the answer, and in the middle of the bo
   assert.equal((await dev("GET", "requests")).length, 2, "nothing retried");
 });
 
+test("URLs fetch refuses are refused without traffic", async () => {
+  await fresh();
+  const at = new URL(EMU);
+  await assert.rejects(post(`http://user:pw@${at.host}/api/v3/send-sms`), TypeError);
+  await assert.rejects(post(`ftp://${at.host}/api/v3/send-sms`), TypeError);
+  await assert.rejects(post("not a url"), TypeError);
+  assert.deepEqual(await dev("GET", "requests"), []);
+});
+
 test("a refused connection rejects", async () => {
   const s = await server(() => {});
   const url = s.url;
