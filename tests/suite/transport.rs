@@ -10,9 +10,26 @@ use wasm_bindgen_test::*;
 async fn the_calls_go_through_the_transport_of_this_build() {
     let c = client(None);
     let before = request_count().await;
-    call(c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none(), JsValue::UNDEFINED)).await.unwrap();
+    call(c.send_sms(
+        sms("CHANNEL_BIND_PHONE", &new_phone()),
+        none(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     let sent = requests().await.get(before);
     let encoding = get_str(&sent, &["headers", "accept-encoding"]);
-    assert_eq!(encoding.is_none(), cfg!(feature = "node"), "accept-encoding: {encoding:?}");
-    console_log!("transport: {}", if cfg!(feature = "node") { "js/node-transport.cjs" } else { "global fetch" });
+    assert_eq!(
+        encoding.is_none(),
+        cfg!(feature = "node"),
+        "accept-encoding: {encoding:?}"
+    );
+    console_log!(
+        "transport: {}",
+        if cfg!(feature = "node") {
+            "js/node-transport.cjs"
+        } else {
+            "global fetch"
+        }
+    );
 }
