@@ -9,10 +9,9 @@
 //
 // Faithful to Node's fetch: the body bytes and the caller's headers as given, plus the
 // request headers undici adds (but accept-encoding: answers come uncompressed, so nothing
-// has to be inflated), no retries, redirects followed
-// as fetch follows them, `init.signal` destroys the request and its socket at any point
-// until the body has ended (rejecting the answer or `text()`), `text()` decodes UTF-8 with
-// replacement characters and drops a leading BOM.
+// has to be inflated); no retries; redirects followed as fetch follows them; `init.signal`
+// destroys the request and its socket at any point until the body has ended (rejecting the
+// answer or `text()`); `text()` decodes UTF-8 with replacement characters, minus a BOM.
 const http = require("node:http");
 const https = require("node:https");
 
@@ -54,7 +53,7 @@ function exchange(url, method, headers, body, signal, redirects, resolve, reject
   if (body !== undefined && body !== null) headers["content-length"] = String(Buffer.byteLength(body));
 
   // 0: waiting for the answer, 1: reading its body, 2: body complete, 3: failed.
-  let state = 0, text = "", failure, waiter = null, res = null;
+  let state = 0, text = "", failure, waiter = null;
   const finish = () => signal && signal.removeEventListener("abort", onAbort);
   const fail = (error) => {
     if (state >= 2) return;
@@ -80,7 +79,6 @@ function exchange(url, method, headers, body, signal, redirects, resolve, reject
     if (state !== 0) return r.destroy();
     const location = r.statusCode >= 300 && r.statusCode < 400 && r.statusCode !== 304 ? r.headers.location : undefined;
     if (location !== undefined) return redirect(r, location);
-    res = r;
     state = 1;
     r.setEncoding("utf8");
     r.on("data", (chunk) => { text += chunk; });
