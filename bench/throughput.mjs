@@ -1,5 +1,6 @@
 // Node throughput against the emulator: this package's Node build beside authing-node-sdk
-// (and the hand-written plain-JS client on Node's global fetch), the same calls with the same
+// (and the hand-written plain-JS client, on Node's global fetch and on the package's own
+// node:http transport), the same calls with the same
 // concurrency, each round in a fresh Node process, the order of the clients alternating from
 // round to round, the emulator reset (and its user recreated) before each.
 //
@@ -12,9 +13,9 @@
 //   unbindPhone with a wrong code, updatePhone with an unknown token (the server answers an
 //   error envelope, which both clients resolve).
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "./lib.mjs";
@@ -28,6 +29,7 @@ const { values: opt } = parseArgs({
   },
 });
 const log = (...a) => console.error("throughput:", ...a);
+const PLAIN_ON_TRANSPORT = "plain JS on the Node transport";
 
 async function dev(method, path, body) {
   const res = await fetch(`${opt.emulator}/__emulator/${path}`, {
@@ -41,6 +43,13 @@ if (opt.child) {
   // One round in this process: warm up, then count completed calls for `seconds`.
   const require = createRequire(join(resolve(opt.peers), "package.json"));
   const appHost = opt.emulator, appId = "emulator-app", accessToken = opt.token;
+  if (opt.child === PLAIN_ON_TRANSPORT) {
+    // The package's Node transport as installed (node/snippets/<hash>/js/node-transport.cjs),
+    // in place of the global fetch that PlainClient calls: the transport's share alone.
+    const snippets = join(dirname(require.resolve("genauth-phone")), "snippets");
+    const [hash] = readdirSync(snippets);
+    globalThis.fetch = require(join(snippets, hash, "js", "node-transport.cjs")).fetch;
+  }
   const client = opt.child === "genauth-phone"
     ? new (require("genauth-phone").AuthenticationClient)({ appId, appHost, accessToken })
     : opt.child === "authing-node-sdk"
@@ -96,9 +105,10 @@ const versions = {
   "authing-node-sdk": require("authing-node-sdk/package.json").version,
 };
 const self = fileURLToPath(import.meta.url);
-// The third contender, plain JS on Node's global fetch (bench/page/handwritten.mjs), tells how
-// much of a difference is the transport (undici's fetch vs axios on node:http) and how much the client.
-const clients = ["genauth-phone", "authing-node-sdk", "plain JS on fetch"];
+// The third and fourth contenders, the same plain JS (bench/page/handwritten.mjs) on Node's
+// global fetch and on the package's node:http transport, tell how much of a difference is the
+// transport (undici's fetch, ours, axios on node:http) and how much the client around it.
+const clients = ["genauth-phone", "authing-node-sdk", "plain JS on fetch", PLAIN_ON_TRANSPORT];
 const rounds = Object.fromEntries(clients.map((c) => [c, []]));
 let prefix = 1300; // sendSms numbers 13000000000 + ...: each round its own block
 for (let r = 0; r < Number(opt.rounds); r++) {
@@ -127,4 +137,5 @@ const result = {
   ratio: summary["genauth-phone"].medianPerSecond / summary["authing-node-sdk"].medianPerSecond,
 };
 writeFileSync(opt.out, JSON.stringify(result, null, 2));
-log(`median: genauth-phone ${result["genauth-phone"].medianPerSecond.toFixed(0)}/s, authing-node-sdk ${result["authing-node-sdk"].medianPerSecond.toFixed(0)}/s, ratio ${result.ratio.toFixed(2)}`);
+for (const c of clients) log(`median: ${c} ${result[c].medianPerSecond.toFixed(0)}/s, ${result[c].cpuMsPerCall.toFixed(3)} ms CPU per call`);
+log(`ratio genauth-phone / authing-node-sdk: ${result.ratio.toFixed(2)}× calls/s, ${(result["genauth-phone"].cpuMsPerCall / result["authing-node-sdk"].cpuMsPerCall).toFixed(2)}× CPU per call`);

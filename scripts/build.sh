@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds a release wasm-pack target: `web` (default) into pkg/, then prints what users
-# download; `nodejs` into pkg-node/ (for the npm package's Node entry). Skips the build
-# when the output is newer than every input, so demo.sh and package.sh start fast.
+# download; `nodejs` into pkg-node/ (for the npm package's Node entry), with the cargo
+# feature "node": its `fetch` is js/node-transport.cjs (node:http, keep-alive), which
+# wasm-bindgen copies to pkg-node/snippets/. Skips the build when the output is newer than
+# every input, so demo.sh and package.sh start fast.
 # Usage: scripts/build.sh [web|nodejs]   (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,14 +12,14 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 target=${1:-web}
 case $target in
-  web) out=pkg ;;
-  nodejs) out=pkg-node ;;
+  web) out=pkg cargo_args=() ;;
+  nodejs) out=pkg-node cargo_args=(--features node) ;;
   *) echo "usage: scripts/build.sh [web|nodejs]" >&2; exit 2 ;;
 esac
 wasm=$out/genauth_phone_bg.wasm
 
 . scripts/release-toolchain.sh
-if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/release-toolchain.sh -newer "$wasm" -print -quit)" ]; then
+if [ -f "$wasm" ] && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build.sh scripts/release-toolchain.sh -newer "$wasm" -print -quit)" ]; then
   echo "build: $out/ is newer than the sources, kept" >&2
 else
   # --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
@@ -27,9 +29,11 @@ else
   # target dir, so switching toolchains does not rebuild the test builds each time.
   # Noise filtered; a failed build still fails here (pipefail), never leaving an old
   # module in place as if it were new.
+  # A stale snippets/ (another hash) must not linger beside the new glue.
+  rm -rf "$out/snippets"
   RUSTUP_TOOLCHAIN=$RELEASE_TOOLCHAIN CARGO_TARGET_DIR=target/release-std \
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-  wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort 2>&1 \
+  wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort "${cargo_args[@]}" 2>&1 \
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
 fi
 

@@ -33,6 +33,15 @@ for f in genauth_phone.js genauth_phone.d.ts genauth_phone_bg.wasm; do
   cp "pkg/$f" dist/npm/web/
   cp "pkg-node/$f" dist/npm/node/
 done
+#    The Node glue `require`s its transport from snippets/ (js/node-transport.cjs, copied
+#    there by wasm-bindgen); the web build must import nothing but its own glue.
+cp -R pkg-node/snippets dist/npm/node/
+grep -q "require(String.raw\`./snippets/genauth-phone-[0-9a-f]*/js/node-transport.cjs\`)" dist/npm/node/genauth_phone.js \
+  || { echo "package: the Node glue does not load js/node-transport.cjs (built without --features node?)" >&2; exit 1; }
+if [ -e pkg/snippets ] || grep -q snippets dist/npm/web/genauth_phone.js; then
+  echo "package: the web build imports a snippet; it must use the global fetch" >&2
+  exit 1
+fi
 
 # 6. wasm-bindgen 0.2.130 declares `[Symbol.dispose](): void;` on each class. That type needs
 #    TypeScript's lib "esnext.disposable", so a user with the default lib would get an error

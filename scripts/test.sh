@@ -14,6 +14,7 @@ step "style and lints: rustfmt (rustfmt.toml), clippy with warnings denied (nati
 cargo fmt --all --check
 cargo clippy -q --workspace --all-targets -- -D warnings
 cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown --features node -- -D warnings
 echo "fmt and clippy: clean"
 
 step "build the release web package"
@@ -39,8 +40,11 @@ echo "emulator at $GENAUTH_EMULATOR_URL"
 # suite takes about 25 s, so allow a slow CI machine ample room before calling it hung.
 export WASM_BINDGEN_TEST_TIMEOUT=300
 
-step "wasm suite in Node"
-cargo test --target wasm32-unknown-unknown --test node
+step "the Node transport (js/node-transport.cjs) against the emulator and local servers"
+node --test tests/transport/
+
+step "wasm suite in Node, through the Node build's transport (feature \"node\")"
+cargo test --target wasm32-unknown-unknown --test node --features node
 
 step "wasm suite in headless Chromium (cross-origin: real CORS)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unknown --test browser

@@ -1,5 +1,5 @@
-//! One POST through the *global* `fetch` (so one build works in windows, workers and
-//! Node 18+), given up through an [`Abort`], then the GenAuth envelope checked. One
+//! One POST through the *global* `fetch` (so one build works in windows and workers; the
+//! Node build swaps in a `node:http` transport of the same shape), given up through an [`Abort`], then the GenAuth envelope checked. One
 //! non-generic async function serves every method (a generic future would be compiled
 //! once per method), and it only awaits: all the reading is synchronous code beside it.
 
@@ -11,11 +11,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
 
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "node"), wasm_bindgen)]
+#[cfg_attr(feature = "node", wasm_bindgen(module = "/js/node-transport.cjs"))]
 extern "C" {
-    // web-sys binds `fetch` only on Window and WorkerGlobalScope; Node 18+ has it on globalThis.
+    // The global `fetch` in browsers and workers (web-sys binds it only on Window and
+    // WorkerGlobalScope); in the Node build (feature "node") the fetch-shaped function of
+    // js/node-transport.cjs, on node:http / node:https with a keep-alive pool.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &JsValue, init: &RequestInit) -> core::result::Result<Promise, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
     // `JSON.parse` of the body where it already is, as a JS string: js-sys's takes a `&str`,
     // which would copy every body into wasm memory and back.
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]

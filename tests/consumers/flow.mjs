@@ -107,3 +107,18 @@ export async function endToEnd({ emulator, oldPhone, newPhone, run, scope }) {
   if (after.phone !== newPhone) throw new Error(`the emulator has phone ${after.phone}, expected ${newPhone}`);
   return `user ${user.userId}: ${oldPhone} -> ${after.phone} (sendSms ${result.sent}, verify ${result.verified}, update ${result.updated}; ${result.invalid.code}, ${result.reused.code} refused in ${result.scope})`;
 }
+
+/**
+ * endToEnd(params), then: every API request it made came without `accept-encoding`. Node's
+ * global fetch always sends that header; the package's Node entry sends through its own
+ * node:http transport (js/node-transport.cjs), which does not.
+ */
+export async function endToEndInNode(params) {
+  const before = (await dev(params.emulator, "requests")).length;
+  const summary = await endToEnd(params);
+  const sent = (await dev(params.emulator, "requests")).slice(before);
+  if (sent.length < 3) throw new Error(`expected the flow's requests in the emulator log, found ${sent.length}`);
+  const viaFetch = sent.filter((r) => "accept-encoding" in r.headers);
+  if (viaFetch.length) throw new Error(`${viaFetch.length} of ${sent.length} requests came through Node's fetch, not the Node transport`);
+  return `${summary}; ${sent.length} requests through the node:http transport`;
+}

@@ -7,6 +7,7 @@ mod giving_up;
 mod hostile;
 mod resilience;
 mod support;
+mod transport;
 
 use support::*;
 use wasm_bindgen::prelude::*;

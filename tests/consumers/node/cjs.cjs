@@ -11,8 +11,8 @@ const [emulator, oldPhone, newPhone] = process.argv.slice(2);
   const esm = await import("genauth-phone");
   if (esm.AuthenticationClient !== AuthenticationClient) throw new Error("import and require loaded two copies");
 
-  const { changePhone, endToEnd } = await import("./flow.mjs");
-  console.log(await endToEnd({
+  const { changePhone, endToEndInNode } = await import("./flow.mjs");
+  console.log(await endToEndInNode({
     emulator, oldPhone, newPhone,
     run: (params) => changePhone({ AuthenticationClient, isGenAuthError }, params),
   }));
