@@ -21,7 +21,8 @@ const row = (measure, ours, other, ratio, target, status) => rows.push([measure,
 
 if (size) {
   const [web, vite, bundled, authing, supabase] = size.rows;
-  const limit = 20480;
+  // Issue 9's target (size-budget.txt holds what CI enforces today).
+  const limit = 16384;
   row("**Size** gzip -9: web target .wasm + glue (esbuild --minify)", `${n(web.gzip)} B (wasm ${n(web.wasmGzip)} + glue ${n(web.jsGzip)})`, "", "", `≤ ${n(limit)} B`, mark(web.gzip <= limit));
   row("Size brotli 11: web target .wasm + glue (esbuild --minify)", `${n(web.brotli)} B`, "", "", "", "");
   row("Size gzip / brotli: Vite 7 build, all shipped assets", `${n(vite.gzip)} / ${n(vite.brotli)} B`, "", "", "", "");
@@ -48,7 +49,7 @@ if (browser?.perCall) {
   for (const r of browser.perCall) {
     const real = r.stub === "response";
     row(`${real ? "**Per call**" : "Per call, client's own work"} µs, ${r.method} (${n(r.calls)} calls, median of batch means; fetch stub: ${real ? "resolved Response" : "minimal response object"})`,
-      `${f2(r.ours)} µs`, `hand-written JS ${f2(r.plain)} µs`, `${f2(r.ratio)}×`, real ? "≤ 1.50×" : "(info)", real ? mark(r.ratio <= 1.5) : "");
+      `${f2(r.ours)} µs`, `hand-written JS ${f2(r.plain)} µs`, `${f2(r.ratio)}×`, real ? "≤ 1.50×" : "≤ 2.00×", mark(r.ratio <= (real ? 1.5 : 2)));
   }
 }
 
