@@ -119,7 +119,7 @@ impl Fields {
     }
 
     /// `INVALID_ARGUMENT` for field `i`.
-    pub fn invalid(&self, i: usize, problem: &str) -> GenAuthError {
+    pub fn invalid(&self, i: usize, problem: &'static str) -> GenAuthError {
         GenAuthError::invalid(&self.path(i), problem)
     }
 }
@@ -151,7 +151,7 @@ pub fn read(field: &Field, path: &str, raw: JsValue) -> Result<Option<Value>> {
     if raw.is_undefined() || raw.is_null() {
         return Ok(None);
     }
-    let wrong = |what: &str| GenAuthError::invalid(&join(path, field.key), what);
+    let wrong = |what: &'static str| GenAuthError::invalid(&join(path, field.key), what);
     Ok(Some(match field.kind {
         Kind::Text(rule) => {
             let text = raw.as_string().ok_or_else(|| wrong("must be a string"))?;

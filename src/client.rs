@@ -8,8 +8,8 @@
 use crate::abort::Abort;
 use crate::args::{complete, decode, own, read, Field, Fields, Kind, Shape, Value};
 use crate::dto::{self, check_verify};
-use crate::error::{ErrorCode, GenAuthError, Result};
-use crate::http::{self, fill_envelope_fields};
+use crate::error::{js_error, set, ErrorCode, GenAuthError, Result};
+use crate::http::{self, set_envelope_fields};
 use crate::ledger::{hash, sms_key, Ledger, TokenState};
 use crate::options::{timeout, ClientOptions};
 use crate::validate::{problem, Rule};
@@ -312,16 +312,16 @@ async fn run(call: Call, sent: http::Sent) -> core::result::Result<JsValue, JsVa
 impl Call {
     /// Checks the envelope and remembers what succeeded.
     #[inline(never)]
-    fn settle(self, answer: Result<JsValue>) -> core::result::Result<JsValue, JsValue> {
+    fn settle(self, answer: core::result::Result<JsValue, JsValue>) -> core::result::Result<JsValue, JsValue> {
         let Call { inner, on_success, sent_at } = self;
         let envelope = answer?;
         let status = own(&envelope, "statusCode").and_then(|s| s.as_f64()).unwrap_or(0.0);
         if status != 200.0 {
             if inner.options.throw_on_error {
                 let message = own(&envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
-                let mut e = GenAuthError::new(ErrorCode::Api, message.as_deref().unwrap_or("the API refused the request"));
-                e.status_code = Some(status);
-                fill_envelope_fields(&mut e, &envelope);
+                let e = js_error(ErrorCode::Api, message.as_deref().unwrap_or("the API refused the request"));
+                set(&e, "statusCode", &status.into());
+                set_envelope_fields(&e, &envelope);
                 return Err(e.into());
             }
             return Ok(envelope);

@@ -60,15 +60,17 @@ impl ErrorCode {
     }
 }
 
-/// A failure, with the structured fields JS callers branch on.
+/// A failure found by the client itself: a code, a fixed text, and where it applies. Small
+/// on purpose (it travels in every `Result`); failures that carry what a server said
+/// (`HTTP_STATUS`, `API`) are built as JS values directly by [`js_error`].
 #[derive(Debug, PartialEq)]
 pub struct GenAuthError {
     pub code: ErrorCode,
-    pub message: String,
+    /// What is wrong, in words that never quote the caller's value.
+    pub message: &'static str,
+    /// The path of the argument it is about (`phonePassCodePayload.newPhoneNumber`).
     pub field: Option<String>,
-    pub status_code: Option<f64>,
-    pub api_code: Option<f64>,
-    pub request_id: Option<String>,
+    /// For `SMS_COOLDOWN`: how long to wait.
     pub retry_after_ms: Option<f64>,
 }
 
@@ -77,55 +79,54 @@ pub type Result<T> = core::result::Result<T, GenAuthError>;
 
 impl GenAuthError {
     /// An error with a code and a message and nothing else.
-    #[inline(never)]
-    pub fn new(code: ErrorCode, message: &str) -> Self {
-        GenAuthError {
-            code,
-            message: message.into(),
-            field: None,
-            status_code: None,
-            api_code: None,
-            request_id: None,
-            retry_after_ms: None,
-        }
+    pub fn new(code: ErrorCode, message: &'static str) -> Self {
+        GenAuthError { code, message, field: None, retry_after_ms: None }
     }
 
-    /// `INVALID_ARGUMENT` for `field`; the message reads "`field`: `problem`".
+    /// `INVALID_ARGUMENT` for `field`; the message JS sees reads "`field`: `problem`".
     #[inline(never)]
-    pub fn invalid(field: &str, problem: &str) -> Self {
-        let mut error = GenAuthError::new(ErrorCode::InvalidArgument, field);
-        error.message.push_str(": ");
-        error.message.push_str(problem);
-        error.field = Some(field.into());
-        error
+    pub fn invalid(field: &str, problem: &'static str) -> Self {
+        GenAuthError { code: ErrorCode::InvalidArgument, message: problem, field: Some(field.into()), retry_after_ms: None }
+    }
+
+    /// The message JS sees: the field path first, when there is one.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        if let Some(field) = &self.field {
+            text.push_str(field);
+            text.push_str(": ");
+        }
+        text.push_str(self.message);
+        text
     }
 }
 
 impl From<GenAuthError> for JsValue {
     fn from(e: GenAuthError) -> JsValue {
-        let error = Error::new(&e.message);
-        let set = |key: &str, value: JsValue| {
-            // Setting a property on a fresh Error cannot fail; ignore the Result anyway.
-            let _ = Reflect::set(&error, &JsValue::from_str(key), &value);
-        };
-        // Through Reflect.set like the rest: `set_name` would be one more import.
-        set("name", JsValue::from_str("GenAuthError"));
-        set("code", JsValue::from_str(e.code.as_str()));
-        let text = |v: Option<String>| v.map(JsValue::from);
-        let number = |v: Option<f64>| v.map(JsValue::from_f64);
-        for (key, value) in [
-            ("field", text(e.field)),
-            ("statusCode", number(e.status_code)),
-            ("apiCode", number(e.api_code)),
-            ("requestId", text(e.request_id)),
-            ("retryAfterMs", number(e.retry_after_ms)),
-        ] {
-            if let Some(v) = value {
-                set(key, v);
-            }
+        let error = js_error(e.code, &e.text());
+        if let Some(field) = e.field {
+            set(&error, "field", &field.into());
+        }
+        if let Some(ms) = e.retry_after_ms {
+            set(&error, "retryAfterMs", &ms.into());
         }
         error.into()
     }
+}
+
+/// A JS `Error` named `GenAuthError` with its `code`: every error of this package starts here.
+#[inline(never)]
+pub fn js_error(code: ErrorCode, message: &str) -> Error {
+    let error = Error::new(message);
+    // Through Reflect.set like the rest: `set_name` would be one more import.
+    set(&error, "name", &JsValue::from_str("GenAuthError"));
+    set(&error, "code", &JsValue::from_str(code.as_str()));
+    error
+}
+
+/// Sets a property of an error this package made (it cannot throw; the result is ignored).
+pub fn set(error: &Error, key: &str, value: &JsValue) {
+    let _ = Reflect::set(error, &JsValue::from_str(key), value);
 }
 
 /// Decimal digits of a whole number, for messages (cheaper than `format!`).
@@ -150,7 +151,7 @@ mod tests {
         let e = GenAuthError::invalid("phonePassCodePayload.newPhoneNumber", "must be digits");
         assert_eq!(e.code, ErrorCode::InvalidArgument);
         assert_eq!(e.field.as_deref(), Some("phonePassCodePayload.newPhoneNumber"));
-        assert_eq!(e.message, "phonePassCodePayload.newPhoneNumber: must be digits");
+        assert_eq!(e.text(), "phonePassCodePayload.newPhoneNumber: must be digits");
     }
 
     #[test]

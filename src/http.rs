@@ -5,7 +5,8 @@
 
 use crate::abort::Abort;
 use crate::args::own;
-use crate::error::{decimal, ErrorCode, GenAuthError, Result};
+use crate::error::{decimal, js_error, set, ErrorCode, GenAuthError};
+use js_sys::Error;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -50,7 +51,7 @@ pub fn send(url: &JsValue, headers: &JsValue, body: &JsValue, abort: Abort) -> S
 
 /// Waits for the answer and its body, then reads them: the one async function of the
 /// client, kept to its two awaits so the state machine stays small.
-pub async fn answer(sent: Sent) -> Result<JsValue> {
+pub async fn answer(sent: Sent) -> Result<JsValue, JsValue> {
     let Sent { fetched, abort } = sent;
     let response = match fetched {
         Ok(promise) => JsFuture::from(promise).await.ok(),
@@ -66,17 +67,17 @@ pub async fn answer(sent: Sent) -> Result<JsValue> {
 /// The envelope of an answer, or why there is none. `None` for the response or its text:
 /// it failed before an HTTP answer or while the body arrived (the abort tells why).
 #[inline(never)]
-fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<JsValue> {
-    let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason()) };
+fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason().into()) };
     drop(abort);
     let response: Response = response.unchecked_into();
     let status = f64::from(response.status());
     let envelope = parse_json(&text).ok().filter(is_envelope);
     if !(200.0..300.0).contains(&status) {
-        return Err(http_status_error(status, envelope.as_ref(), &response));
+        return Err(http_status_error(status, envelope.as_ref(), &response).into());
     }
     envelope.ok_or_else(|| {
-        GenAuthError::new(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope")
+        GenAuthError::new(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope").into()
     })
 }
 
@@ -86,30 +87,32 @@ fn is_envelope(value: &JsValue) -> bool {
 }
 
 /// `HTTP_STATUS`, with the envelope's fields when the body is one.
-fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Response) -> GenAuthError {
-    let mut e = GenAuthError::new(ErrorCode::HttpStatus, "the server answered HTTP ");
-    e.message.push_str(&decimal(status as u64));
-    if let Some(env) = envelope {
-        if let Some(m) = own(env, "message").and_then(|m| m.as_string()) {
-            e.message.push_str(": ");
-            e.message.push_str(&m);
-        }
-        fill_envelope_fields(&mut e, env);
+fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Response) -> Error {
+    let mut message = String::from("the server answered HTTP ");
+    message.push_str(&decimal(status as u64));
+    if let Some(m) = envelope.and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
+        message.push_str(": ");
+        message.push_str(&m);
     }
-    e.status_code = Some(status);
+    let e = js_error(ErrorCode::HttpStatus, &message);
+    set(&e, "statusCode", &status.into());
+    if let Some(env) = envelope {
+        set_envelope_fields(&e, env);
+    }
     // Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored).
-    e.retry_after_ms = response
-        .headers()
-        .get("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400))
-        .map(|s| f64::from(s) * 1000.0);
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    if let Some(s) = retry_after.and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400)) {
+        set(&e, "retryAfterMs", &(f64::from(s) * 1000.0).into());
+    }
     e
 }
 
-/// Copies `apiCode` and `requestId` from an envelope into an error.
-pub fn fill_envelope_fields(e: &mut GenAuthError, envelope: &JsValue) {
-    e.api_code = own(envelope, "apiCode").and_then(|v| v.as_f64());
-    e.request_id = own(envelope, "requestId").and_then(|v| v.as_string());
+/// Copies `apiCode` and `requestId` from an envelope onto an error, where it has them.
+pub fn set_envelope_fields(e: &Error, envelope: &JsValue) {
+    if let Some(code) = own(envelope, "apiCode").filter(|v| v.as_f64().is_some()) {
+        set(e, "apiCode", &code);
+    }
+    if let Some(id) = own(envelope, "requestId").filter(JsValue::is_string) {
+        set(e, "requestId", &id);
+    }
 }
