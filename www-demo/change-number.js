@@ -47,7 +47,7 @@ export function setupChangeNumber() {
   /** ms until the client lets this send go again (0 also for a number it would refuse). */
   function cooldown({ dto }) {
     try {
-      return session.client.smsCooldownRemaining(dto.channel, dto.phoneNumber, dto.phoneCountryCode);
+      return session.client.smsCooldownRemaining(dto);
     } catch {
       return 0;
     }

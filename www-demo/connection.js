@@ -113,7 +113,7 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     const countryCode = $("real-cc").value.trim();
     if (phone) {
       // Checks the number's format the way sendSms will (throws INVALID_ARGUMENT).
-      client.smsCooldownRemaining("CHANNEL_UNBIND_PHONE", phone, countryCode);
+      client.smsCooldownRemaining({ channel: "CHANNEL_UNBIND_PHONE", phoneNumber: phone, phoneCountryCode: countryCode });
     }
     Object.assign(session, {
       mode: "real",

@@ -45,7 +45,7 @@ export function setupRemoveNumber() {
     if (!signedIn() || !session.phone) return;
     let wait = 0;
     try {
-      wait = session.client.smsCooldownRemaining(UNBIND, session.phone, session.countryCode);
+      wait = session.client.smsCooldownRemaining({ channel: UNBIND, phoneNumber: session.phone, phoneCountryCode: session.countryCode });
     } catch {
       wait = 0;
     }

@@ -46,7 +46,7 @@ export async function changePhone({ AuthenticationClient, isGenAuthError }, { em
     scope: globalThis.constructor?.name,
     invalid,
     sent: sent.statusCode,
-    cooldownMs: client.smsCooldownRemaining("CHANNEL_BIND_PHONE", newPhone, "+86"),
+    cooldownMs: client.smsCooldownRemaining({ channel: "CHANNEL_BIND_PHONE", phoneNumber: newPhone, phoneCountryCode: "+86" }),
     verified: verified.statusCode,
     tokenExpiresIn: verified.data.tokenExpiresIn,
     updated: updated.statusCode,

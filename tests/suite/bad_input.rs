@@ -251,7 +251,8 @@ async fn generated_bad_input_is_refused_without_traffic() {
         count += 1;
     }
     for (_, bad) in wrong_values(Kind::Phone) {
-        let e = c.sms_cooldown_remaining(s("CHANNEL_BIND_PHONE"), bad, JsValue::UNDEFINED).expect_err("bad phone accepted");
+        let e =
+            c.sms_cooldown_remaining(obj(&[("channel", s("CHANNEL_BIND_PHONE")), ("phoneNumber", bad)])).expect_err("bad phone accepted");
         assert_eq!(get_str(&e, &["field"]).as_deref(), Some("phoneNumber"));
         count += 1;
     }

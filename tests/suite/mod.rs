@@ -210,18 +210,21 @@ async fn not_authenticated_without_a_token() {
 async fn sms_cooldown_is_enforced_by_the_client() {
     let c = client(None);
     let phone = new_phone();
-    assert_eq!(c.sms_cooldown_remaining(s(BIND), s(&phone), JsValue::UNDEFINED).unwrap(), 0.0);
+    assert_eq!(c.sms_cooldown_remaining(sms(BIND, &phone)).unwrap(), 0.0);
     call(c.send_sms(sms(BIND, &phone), none())).await.unwrap();
     let before = request_count().await;
     let e = expect_err(c.send_sms(sms(BIND, &phone), none()), "SMS_COOLDOWN").await;
     let wait = get_num(&e, &["retryAfterMs"]).unwrap();
     assert!(wait > 50_000.0 && wait <= 60_000.0, "{wait}");
     assert_eq!(request_count().await, before);
-    let remaining = c.sms_cooldown_remaining(s(BIND), s(&phone), s("+86")).unwrap();
+    let remaining = c.sms_cooldown_remaining(sms(BIND, &phone)).unwrap();
     assert!(remaining > 50_000.0 && remaining <= 60_000.0);
     // Another channel for the same number is free.
-    assert_eq!(c.sms_cooldown_remaining(s(UNBIND), s(&phone), JsValue::UNDEFINED).unwrap(), 0.0);
-    assert!(c.sms_cooldown_remaining(s("CHANNEL_NOPE"), s(&phone), JsValue::UNDEFINED).is_err());
+    assert_eq!(c.sms_cooldown_remaining(sms(UNBIND, &phone)).unwrap(), 0.0);
+    // The key is the dto as given: without its country code it is another number.
+    assert_eq!(c.sms_cooldown_remaining(obj(&[("channel", s(BIND)), ("phoneNumber", s(&phone))])).unwrap(), 0.0);
+    let e = c.sms_cooldown_remaining(sms("CHANNEL_NOPE", &phone)).expect_err("unknown channel accepted");
+    assert_eq!(get_str(&e, &["field"]).as_deref(), Some("channel"));
 }
 
 #[wasm_bindgen_test]

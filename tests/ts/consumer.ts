@@ -23,7 +23,7 @@ async function changeNumber(accessToken: string, newPhone: string, code: string)
   const controller = new AbortController();
   const callOptions: CallOptions = { signal: controller.signal, timeout: 3000 };
   const sent = await client.sendSms(sms, callOptions);
-  const waitMs: number = client.smsCooldownRemaining("CHANNEL_BIND_PHONE", newPhone, "+86");
+  const waitMs: number = client.smsCooldownRemaining(sms);
   const verified: VerifyUpdatePhoneRequestRespDto = await client.verifyUpdatePhoneRequest({
     verifyMethod: "PHONE_PASSCODE",
     phonePassCodePayload: { newPhoneNumber: newPhone, newPhonePassCode: code },
