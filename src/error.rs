@@ -129,19 +129,6 @@ pub fn set(error: &Error, key: &str, value: &JsValue) {
     let _ = Reflect::set(error, &JsValue::from_str(key), value);
 }
 
-/// Decimal digits of a whole number, for messages (cheaper than `format!`).
-pub fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|&b| b as char).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,14 +139,6 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidArgument);
         assert_eq!(e.field.as_deref(), Some("phonePassCodePayload.newPhoneNumber"));
         assert_eq!(e.text(), "phonePassCodePayload.newPhoneNumber: must be digits");
-    }
-
-    #[test]
-    fn decimal_prints_whole_numbers() {
-        assert_eq!(decimal(0), "0");
-        assert_eq!(decimal(7), "7");
-        assert_eq!(decimal(503), "503");
-        assert_eq!(decimal(u64::MAX), "18446744073709551615");
     }
 
     #[test]

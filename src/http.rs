@@ -5,7 +5,7 @@
 
 use crate::abort::Abort;
 use crate::args::own;
-use crate::error::{decimal, js_error, set, ErrorCode, GenAuthError};
+use crate::error::{js_error, set, ErrorCode, GenAuthError};
 use js_sys::Error;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -89,7 +89,8 @@ fn is_envelope(value: &JsValue) -> bool {
 /// `HTTP_STATUS`, with the envelope's fields when the body is one.
 fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Response) -> Error {
     let mut message = String::from("the server answered HTTP ");
-    message.push_str(&decimal(status as u64));
+    // JSON.stringify of a number is its decimal digits: an import the body already needs.
+    message.push_str(&js_sys::JSON::stringify(&status.into()).map(String::from).unwrap_or_default());
     if let Some(m) = envelope.and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
         message.push_str(": ");
         message.push_str(&m);
