@@ -197,8 +197,9 @@ pub fn own(target: &JsValue, key: &str) -> Option<JsValue> {
 fn join(path: &str, name: &str) -> String {
     let mut s = String::from(path);
     if !s.is_empty() {
-        s.push('.');
+        // A str, not a char: `push(char)` links UTF-8 encoding (16 B).
+        s += ".";
     }
-    s.push_str(name);
+    s += name;
     s
 }

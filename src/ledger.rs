@@ -40,7 +40,8 @@ pub struct Ledger {
 pub fn hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
-        for b in part.bytes().chain(core::iter::once(0xff)) {
+        // 0xff never occurs in UTF-8, so it can end each part.
+        for &b in part.as_bytes().iter().chain(&[0xff]) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }

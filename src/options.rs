@@ -103,6 +103,8 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
         }
         None => (true, bytes),
     };
+    // Where `rest` starts in `host`, so the result can be sliced from it (no char pushing).
+    let from = bytes.len() - rest.len();
     while let [head @ .., b'/'] = rest {
         rest = head;
     }
@@ -118,8 +120,8 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
         return Err(GenAuthError::invalid(field, "must use https:// (http:// only to loopback, or with allowInsecureHttp)"));
     }
     let mut url = String::from(if https { "https://" } else { "http://" });
-    // `rest` is ASCII (checked above), so every byte is a char.
-    url.extend(rest.iter().map(|&b| b as char));
+    // `rest` is ASCII (checked above), so these are char boundaries.
+    url.push_str(host.get(from..from + rest.len()).unwrap_or_default());
     // Checked again with the scheme added, so a normalised appHost is accepted as it is.
     if url.len() > MAX_APP_HOST_LEN {
         return Err(too_long());

@@ -53,16 +53,16 @@ fn digits(s: &str, min: usize, max: usize) -> bool {
 pub fn problem(rule: Rule, value: &str) -> Option<&'static str> {
     let ok = match rule {
         Rule::Channel => SMS_CHANNELS.contains(&value),
-        Rule::Phone if value.starts_with('+') => return Some("must not include the country code (it goes in ...CountryCode)"),
+        Rule::Phone if value.starts_with("+") => return Some("must not include the country code (it goes in ...CountryCode)"),
         Rule::Phone => digits(value, 4, 15),
-        Rule::CountryCode => value.strip_prefix('+').is_some_and(|d| digits(d, 1, 4)),
+        Rule::CountryCode => value.strip_prefix("+").is_some_and(|d| digits(d, 1, 4)),
         Rule::PassCode => digits(value, 4, 10),
         Rule::Token => {
             !value.is_empty()
                 && value.len() <= MAX_TOKEN_LEN
                 && value.bytes().all(|b| (0x20..0x7f).contains(&b))
-                && !value.starts_with(' ')
-                && !value.ends_with(' ')
+                && !value.starts_with(" ")
+                && !value.ends_with(" ")
         }
         Rule::AppId => (1..=128).contains(&value.len()) && value.bytes().all(|b| (0x21..0x7f).contains(&b)),
         Rule::Lang => value == "zh-CN" || value == "en-US",
