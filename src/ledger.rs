@@ -23,17 +23,28 @@ pub enum TokenState {
     Consumed,
 }
 
-struct TokenRecord {
-    hash: u64,
-    expires_at: f64,
-    consumed: bool,
-}
+/// A token's expiry once it was used.
+const CONSUMED: f64 = f64::NEG_INFINITY;
 
-/// Cooldowns and update tokens.
+/// Cooldowns and update tokens, each a list of (key, time) with the newest last: one record
+/// type, so both lists share one copy of the code that keeps them.
 #[derive(Default)]
 pub struct Ledger {
+    /// (channel + number, when the SMS was sent).
     sms_sent: Vec<(u64, f64)>,
-    tokens: Vec<TokenRecord>,
+    /// (token hash, when it expires, or [`CONSUMED`]).
+    tokens: Vec<(u64, f64)>,
+}
+
+/// Replaces `key`'s record in `list` with (`key`, `at`), dropping records older than
+/// `keep_from` and, beyond `max`, the oldest.
+#[inline(never)]
+fn remember(list: &mut Vec<(u64, f64)>, key: u64, at: f64, keep_from: f64, max: usize) {
+    list.retain(|&(k, t)| k != key && t >= keep_from);
+    if list.len() >= max {
+        list.remove(0);
+    }
+    list.push((key, at));
 }
 
 /// FNV-1a over the parts, separated so ("ab","c") and ("a","bc") differ.
@@ -63,35 +74,28 @@ impl Ledger {
 
     /// Records a successful send.
     pub fn sms_sent(&mut self, key: u64, now: f64) {
-        self.sms_sent.retain(|(k, at)| *k != key && now - at < SMS_COOLDOWN_MS);
-        if self.sms_sent.len() >= MAX_SMS_RECORDS {
-            self.sms_sent.remove(0);
-        }
-        self.sms_sent.push((key, now));
+        remember(&mut self.sms_sent, key, now, now - SMS_COOLDOWN_MS, MAX_SMS_RECORDS);
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.
     pub fn token_issued(&mut self, hash: u64, expires_in_secs: f64, sent_at: f64) {
-        self.tokens.retain(|t| t.hash != hash);
-        if self.tokens.len() >= MAX_TOKENS {
-            self.tokens.remove(0);
-        }
-        self.tokens.push(TokenRecord { hash, expires_at: sent_at + expires_in_secs * 1000.0, consumed: false });
+        // Tokens are dropped only when replaced or beyond MAX_TOKENS: a consumed one stays known.
+        remember(&mut self.tokens, hash, sent_at + expires_in_secs * 1000.0, CONSUMED, MAX_TOKENS);
     }
 
     /// Records a successful updatePhone with the token of this [`hash`].
     pub fn token_consumed(&mut self, hash: u64) {
-        if let Some(t) = self.tokens.iter_mut().find(|t| t.hash == hash) {
-            t.consumed = true;
+        if let Some(t) = self.tokens.iter_mut().find(|t| t.0 == hash) {
+            t.1 = CONSUMED;
         }
     }
 
     /// What the client knows of the token of this [`hash`].
     pub fn token_state(&self, hash: u64, now: f64) -> TokenState {
-        match self.tokens.iter().find(|t| t.hash == hash) {
+        match self.tokens.iter().find(|t| t.0 == hash) {
             None => TokenState::Unknown,
-            Some(t) if t.consumed => TokenState::Consumed,
-            Some(t) if now >= t.expires_at => TokenState::Expired,
+            Some(&(_, at)) if at == CONSUMED => TokenState::Consumed,
+            Some(&(_, at)) if now >= at => TokenState::Expired,
             Some(_) => TokenState::Live,
         }
     }
