@@ -48,8 +48,10 @@ struct Inner {
     /// The four endpoint URLs and the headers every request carries, built once.
     urls: Vec<JsValue>,
     headers: Object,
-    /// The access token, checked, as the JS string that goes into the header.
-    access_token: RefCell<Option<JsValue>>,
+    /// Once an access token is set: `headers` plus its `authorization`, built when the token
+    /// is set, so a call only hands fetch an object (never changed once built: fetch copies
+    /// it, so a call in flight keeps the token it started with).
+    signed_in: RefCell<Option<Object>>,
     ledger: RefCell<Ledger>,
     freed: Cell<bool>,
 }
@@ -108,8 +110,8 @@ impl AuthenticationClient {
         if let Some(lang) = &options.lang {
             set("x-authing-lang", lang);
         }
-        let access_token = RefCell::new(options.access_token.take().map(JsValue::from));
-        let inner = Inner { options, urls, headers, access_token, ledger: RefCell::default(), freed: Cell::new(false) };
+        let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&headers, &t.into())));
+        let inner = Inner { options, urls, headers, signed_in, ledger: RefCell::default(), freed: Cell::new(false) };
         Ok(AuthenticationClient { inner: Rc::new(inner) })
     }
 
@@ -121,7 +123,7 @@ impl AuthenticationClient {
         if read(&TOKEN, "", token.clone())?.is_none() {
             return Err(GenAuthError::invalid("token", "is required").into());
         }
-        *self.inner.access_token.borrow_mut() = Some(token);
+        *self.inner.signed_in.borrow_mut() = Some(with_token(&self.inner.headers, &token));
         Ok(())
     }
 
@@ -187,9 +189,17 @@ impl AuthenticationClient {
     #[wasm_bindgen(js_name = free)]
     pub fn retire(&self) {
         self.inner.freed.set(true);
-        self.inner.access_token.borrow_mut().take();
+        self.inner.signed_in.borrow_mut().take();
         *self.inner.ledger.borrow_mut() = Ledger::default();
     }
+}
+
+/// `headers` plus `authorization: token`, as a new object.
+fn with_token(headers: &Object, token: &JsValue) -> Object {
+    let signed_in = Object::assign(&Object::new(), headers);
+    // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
+    let _ = Reflect::set(&signed_in, &JsValue::from_str("authorization"), token);
+    signed_in
 }
 
 /// The cooldown key of a decoded `SendSMSDto`.
@@ -223,9 +233,9 @@ impl Inner {
         Ok(())
     }
 
-    /// The access token as it is now, or `NOT_AUTHENTICATED`.
-    fn token(&self) -> Result<JsValue> {
-        self.access_token
+    /// The headers with the access token as it is now, or `NOT_AUTHENTICATED`.
+    fn signed_in_headers(&self) -> Result<Object> {
+        self.signed_in
             .borrow()
             .clone()
             .ok_or_else(|| GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken"))
@@ -235,7 +245,7 @@ impl Inner {
     fn prepare(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<(http::Sent, OnSuccess)> {
         self.alive()?;
         let fields = decode(dto, shape)?;
-        let (token, on_success) = match endpoint {
+        let (headers, on_success) = match endpoint {
             Endpoint::SendSms => {
                 let key = sms_key_of(&fields);
                 let wait = self.ledger.borrow().sms_cooldown_remaining(key, Date::now());
@@ -245,14 +255,14 @@ impl Inner {
                     return Err(e);
                 }
                 // Not required here, but sent along when set, as the official SDKs do.
-                (self.access_token.borrow().clone(), OnSuccess::SmsSent(key))
+                (self.signed_in.borrow().clone().unwrap_or_else(|| self.headers.clone()), OnSuccess::SmsSent(key))
             }
             Endpoint::VerifyUpdatePhoneRequest => {
                 check_verify(&fields)?;
-                (Some(self.token()?), OnSuccess::TokenIssued)
+                (self.signed_in_headers()?, OnSuccess::TokenIssued)
             }
             Endpoint::UpdatePhone => {
-                let token = self.token()?;
+                let headers = self.signed_in_headers()?;
                 let update_token = hash(&[fields.text(dto::UPDATE_TOKEN).unwrap_or_default()]);
                 match self.ledger.borrow().token_state(update_token, Date::now()) {
                     TokenState::Expired => {
@@ -263,9 +273,9 @@ impl Inner {
                     }
                     TokenState::Live | TokenState::Unknown => {}
                 }
-                (Some(token), OnSuccess::TokenConsumed(update_token))
+                (headers, OnSuccess::TokenConsumed(update_token))
             }
-            Endpoint::UnbindPhone => (Some(self.token()?), OnSuccess::Nothing),
+            Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
         };
         let (timeout_ms, signal) = if opts.is_undefined() || opts.is_null() {
             (self.options.timeout_ms, None)
@@ -279,11 +289,6 @@ impl Inner {
             (timeout_ms, signal)
         };
         let body = fields.to_json()?;
-        let headers = Object::assign(&Object::new(), &self.headers);
-        if let Some(t) = token {
-            // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
-            let _ = Reflect::set(&headers, &JsValue::from_str("authorization"), &t);
-        }
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
         let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
