@@ -18,9 +18,9 @@ extern "C" {
     // The global timer functions: web-sys binds them only on Window and WorkerGlobalScope,
     // and Node's timer id is an object, not the number web-sys expects.
     #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(callback: &Function, ms: f64) -> core::result::Result<JsValue, JsValue>;
+    pub fn set_timeout(callback: &Function, ms: f64) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue) -> core::result::Result<(), JsValue>;
+    pub fn clear_timeout(id: &JsValue) -> core::result::Result<(), JsValue>;
 }
 
 /// The controller's abort reasons: ours, so they can be told apart afterwards.

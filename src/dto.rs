@@ -63,6 +63,29 @@ pub const UPDATE_TOKEN: usize = 0;
 /// `UnbindPhoneDto`: body of `POST /api/v3/unbind-phone`.
 pub static UNBIND_PHONE: Shape = Shape { name: "dto", path: "", fields: &[text("passCode", Rule::PassCode, true)] };
 
+/// `GetProfileDto`: the query of `GET /api/v3/get-profile`.
+pub static GET_PROFILE: Shape = Shape {
+    name: "dto",
+    path: "",
+    fields: &[
+        Field { key: "withCustomData", kind: Kind::Flag, required: false },
+        Field { key: "withIdentities", kind: Kind::Flag, required: false },
+        Field { key: "withDepartmentIds", kind: Kind::Flag, required: false },
+    ],
+};
+
+/// The query of a get-profile request: every flag, `false` when absent, in the official
+/// SDK's order (`?withCustomData=false&withIdentities=false&withDepartmentIds=false`).
+pub fn profile_query(flags: &Fields) -> String {
+    let mut query = String::new();
+    for (i, field) in flags.shape.fields.iter().enumerate() {
+        query += if i == 0 { "?" } else { "&" };
+        query += field.key;
+        query += if flags.flag(i) { "=true" } else { "=false" };
+    }
+    query
+}
+
 /// The rules that span fields of a verify request: the old number and its code prove the
 /// same thing, so one without the other is a bug, and the old country code means nothing
 /// without them.
@@ -147,6 +170,14 @@ mod tests {
         assert!(!token.contains("tok-secret-1"), "{token}");
         let unbind = format!("{:?}", fields(&UNBIND_PHONE, vec![Some("5555")]));
         assert!(!unbind.contains("5555"), "{unbind}");
+    }
+
+    #[test]
+    fn profile_query_has_every_flag_in_order() {
+        let none = Fields { shape: &GET_PROFILE, values: vec![None, None, None] };
+        assert_eq!(profile_query(&none), "?withCustomData=false&withIdentities=false&withDepartmentIds=false");
+        let some = Fields { shape: &GET_PROFILE, values: vec![None, Some(Value::Flag(true)), Some(Value::Flag(false))] };
+        assert_eq!(profile_query(&some), "?withCustomData=false&withIdentities=true&withDepartmentIds=false");
     }
 
     #[test]

@@ -34,10 +34,12 @@ pub enum ErrorCode {
     Api,
     /// A method called after `free()`.
     ClientFreed,
+    /// A flow step that does not apply in the flow's current step, or while another runs.
+    InvalidState,
 }
 
 /// The strings JS sees in `error.code`, in the order of [`ErrorCode`].
-const CODES: [&str; 12] = [
+const CODES: [&str; 13] = [
     "INVALID_ARGUMENT",
     "NOT_AUTHENTICATED",
     "SMS_COOLDOWN",
@@ -50,6 +52,7 @@ const CODES: [&str; 12] = [
     "BAD_RESPONSE",
     "API",
     "CLIENT_FREED",
+    "INVALID_STATE",
 ];
 
 impl ErrorCode {

@@ -1,4 +1,4 @@
-//! One POST through the *global* `fetch` (so one build works in windows and workers; the
+//! One request through the *global* `fetch` (so one build works in windows and workers; the
 //! Node build swaps in a `node:http` transport of the same shape), given up through an [`Abort`], then the GenAuth envelope checked. One
 //! non-generic async function serves every method (a generic future would be compiled
 //! once per method), and it only awaits: all the reading is synchronous code beside it.
@@ -37,21 +37,39 @@ pub struct Sent {
     abort: Abort,
 }
 
-/// Starts the POST now. Everything in it was already validated.
-pub fn send(url: &JsValue, headers: &JsValue, body: &JsValue, abort: Abort) -> Sent {
+/// Starts the request now: a POST of `body`, or a GET when there is none. Everything in it
+/// was already validated.
+pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abort) -> Sent {
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(if body.is_some() { "POST" } else { "GET" });
     init.set_headers(headers);
-    init.set_body(body);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
     init.set_signal(Some(&abort.signal()));
     // The token travels in its header; cookies are not ours to send.
     init.set_credentials(RequestCredentials::Omit);
     Sent { fetched: global_fetch(url, &init), abort }
 }
 
+/// An HTTP answer, read: its status, its body when that is a GenAuth envelope, and
+/// `Retry-After` in ms when the server sent one.
+pub struct Answer {
+    pub status: f64,
+    pub envelope: Option<JsValue>,
+    pub retry_after_ms: Option<f64>,
+}
+
+impl Answer {
+    /// The envelope's own `statusCode` (0 without an envelope).
+    pub fn status_code(&self) -> f64 {
+        self.envelope.as_ref().map_or(0.0, status_code)
+    }
+}
+
 /// Waits for the answer and its body, then reads them: the one async function of the
 /// client, kept to its two awaits so the state machine stays small.
-pub async fn answer(sent: Sent) -> Result<JsValue, JsValue> {
+pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
     let Sent { fetched, abort } = sent;
     let response = match fetched {
         Ok(promise) => JsFuture::from(promise).await.ok(),
@@ -64,48 +82,58 @@ pub async fn answer(sent: Sent) -> Result<JsValue, JsValue> {
     read(abort, response, text)
 }
 
-/// The envelope of an answer, or why there is none. `None` for the response or its text:
-/// it failed before an HTTP answer or while the body arrived (the abort tells why).
+/// The answer, or why there is none. `None` for the response or its text: it failed before
+/// an HTTP answer or while the body arrived (the abort tells why).
 #[inline(never)]
-fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<JsValue, JsValue> {
+fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<Answer, JsValue> {
     let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason().into()) };
     drop(abort);
     let response: Response = response.unchecked_into();
-    let status = f64::from(response.status());
-    let envelope = parse_json(&text).ok().filter(is_envelope);
-    if !(200.0..300.0).contains(&status) {
-        return Err(http_status_error(status, envelope.as_ref(), &response).into());
-    }
-    envelope.ok_or_else(|| {
-        GenAuthError::new(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope").into()
-    })
+    let envelope = parse_json(&text).ok().filter(|e| status_code(e).is_finite());
+    // Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored).
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let retry_after_ms = retry_after.and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400)).map(|s| f64::from(s) * 1000.0);
+    Ok(Answer { status: f64::from(response.status()), envelope, retry_after_ms })
 }
 
-/// A JSON object whose own `statusCode` is a finite number.
-fn is_envelope(value: &JsValue) -> bool {
-    own(value, "statusCode").and_then(|s| s.as_f64()).is_some_and(f64::is_finite)
+/// The own `statusCode` of a JSON object; NaN when it has none that is a number.
+fn status_code(value: &JsValue) -> f64 {
+    own(value, "statusCode").and_then(|s| s.as_f64()).unwrap_or(f64::NAN)
 }
 
-/// `HTTP_STATUS`, with the envelope's fields when the body is one.
-fn http_status_error(status: f64, envelope: Option<&JsValue>, response: &Response) -> Error {
+/// `HTTP_STATUS` for a non-2xx answer, with the envelope's fields when the body is one.
+pub fn http_status_error(answer: &Answer) -> Error {
     let mut message = String::from("the server answered HTTP ");
     // JSON.stringify of a number is its decimal digits: an import the body already needs.
-    message.push_str(&js_sys::JSON::stringify(&status.into()).map(String::from).unwrap_or_default());
-    if let Some(m) = envelope.and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
+    message.push_str(&js_sys::JSON::stringify(&answer.status.into()).map(String::from).unwrap_or_default());
+    if let Some(m) = answer.envelope.as_ref().and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
         message.push_str(": ");
         message.push_str(&m);
     }
     let e = js_error(ErrorCode::HttpStatus, &message);
-    set(&e, "statusCode", &status.into());
-    if let Some(env) = envelope {
+    set(&e, "statusCode", &answer.status.into());
+    if let Some(env) = &answer.envelope {
         set_envelope_fields(&e, env);
     }
-    // Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored).
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    if let Some(s) = retry_after.and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400)) {
-        set(&e, "retryAfterMs", &(f64::from(s) * 1000.0).into());
+    if let Some(ms) = answer.retry_after_ms {
+        set(&e, "retryAfterMs", &ms.into());
     }
     e
+}
+
+/// `code` for a refusal in the envelope (`statusCode` not 200): the server's message, its
+/// `statusCode`, `apiCode` and `requestId`.
+pub fn envelope_error(code: ErrorCode, envelope: &JsValue) -> Error {
+    let message = own(envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+    let e = js_error(code, message.as_deref().unwrap_or("the API refused the request"));
+    set(&e, "statusCode", &status_code(envelope).into());
+    set_envelope_fields(&e, envelope);
+    e
+}
+
+/// `BAD_RESPONSE`: a 2xx answer that is not an envelope.
+pub fn bad_response() -> JsValue {
+    GenAuthError::new(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope").into()
 }
 
 /// Copies `apiCode` and `requestId` from an envelope onto an error, where it has them.

@@ -1,8 +1,9 @@
 //! What the client remembers between calls, so it can refuse a doomed request before it
-//! costs an SMS or a round trip: when each channel + number last got an SMS, and the
-//! update tokens it received (their expiry, whether they were used). Tokens are kept as
-//! 64-bit hashes, never as text: the ledger holds no secret. Times are ms since epoch,
-//! passed in so the logic is testable natively.
+//! costs an SMS or a round trip: until when each channel + number may not get another SMS
+//! (after a send, or because the server said so), and the update tokens it received (their
+//! expiry, whether they were used). Numbers and tokens are kept as 64-bit hashes, never as
+//! text: the ledger holds no secret. Times are ms since epoch, passed in so the logic is
+//! testable natively. `cooldown_store.rs` shares the cooldowns with other tabs.
 
 /// The documented limit: one SMS per number per channel per minute.
 pub const SMS_COOLDOWN_MS: f64 = 60_000.0;
@@ -30,7 +31,7 @@ const CONSUMED: f64 = f64::NEG_INFINITY;
 /// type, so both lists share one copy of the code that keeps them.
 #[derive(Default)]
 pub struct Ledger {
-    /// (channel + number, when the SMS was sent).
+    /// (channel + number, until when it may not get another SMS).
     sms_sent: Vec<(u64, f64)>,
     /// (token hash, when it expires, or [`CONSUMED`]).
     tokens: Vec<(u64, f64)>,
@@ -60,21 +61,39 @@ pub fn hash(parts: &[&str]) -> u64 {
     h
 }
 
-/// The cooldown key of a channel + number (an absent country code is its own key:
-/// the client never guesses "+86").
+/// The server's country code when a request has none.
+pub const DEFAULT_COUNTRY_CODE: &str = "+86";
+
+/// The cooldown key of a channel + number. An absent country code is the server's default
+/// (+86), so a number asked about with and without "+86" has one cooldown, as on the server.
 pub fn sms_key(channel: &str, phone_number: &str, country_code: Option<&str>) -> u64 {
-    hash(&[channel, country_code.unwrap_or(""), phone_number])
+    hash(&[channel, country_code.unwrap_or(DEFAULT_COUNTRY_CODE), phone_number])
 }
+
+/// The longest wait the client believes (a day): a server's figure above it is capped.
+const MAX_WAIT_MS: f64 = 86_400_000.0;
 
 impl Ledger {
     /// Milliseconds until another SMS may be sent to `key`; 0 when allowed now.
     pub fn sms_cooldown_remaining(&self, key: u64, now: f64) -> f64 {
-        self.sms_sent.iter().find(|(k, _)| *k == key).map_or(0.0, |(_, at)| (at + SMS_COOLDOWN_MS - now).clamp(0.0, SMS_COOLDOWN_MS).ceil())
+        self.sms_until(key).map_or(0.0, |until| (until - now).clamp(0.0, MAX_WAIT_MS).ceil())
     }
 
-    /// Records a successful send.
-    pub fn sms_sent(&mut self, key: u64, now: f64) {
-        remember(&mut self.sms_sent, key, now, now - SMS_COOLDOWN_MS, MAX_SMS_RECORDS);
+    /// Until when `key` may not get another SMS, if the client knows of a wait.
+    pub fn sms_until(&self, key: u64) -> Option<f64> {
+        self.sms_sent.iter().find(|(k, _)| *k == key).map(|&(_, until)| until)
+    }
+
+    /// Records a wait until `until` (a send, the server's refusal, another tab's send),
+    /// keeping a later one already known.
+    pub fn sms_wait(&mut self, key: u64, now: f64, until: f64) {
+        let until = until.min(now + MAX_WAIT_MS).max(self.sms_until(key).unwrap_or(0.0));
+        remember(&mut self.sms_sent, key, until, now, MAX_SMS_RECORDS);
+    }
+
+    /// The cooldowns still running, oldest first (what `cooldown_store.rs` saves).
+    pub fn sms_waits(&self) -> &[(u64, f64)] {
+        &self.sms_sent
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.
@@ -105,6 +124,13 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    impl Ledger {
+        /// A successful send at `now`: the next one waits the documented minute.
+        fn sms_sent(&mut self, key: u64, now: f64) {
+            self.sms_wait(key, now, now + SMS_COOLDOWN_MS);
+        }
+    }
+
     #[test]
     fn cooldown_counts_down_per_channel_and_number() {
         let mut l = Ledger::default();
@@ -117,7 +143,25 @@ mod tests {
         assert_eq!(l.sms_cooldown_remaining(bind, 31_000.0), 30_000.0);
         assert_eq!(l.sms_cooldown_remaining(bind, 61_000.0), 0.0);
         assert_eq!(l.sms_cooldown_remaining(unbind, 2000.0), 0.0);
-        assert_eq!(l.sms_cooldown_remaining(no_cc, 2000.0), 0.0);
+        // No country code is the server's +86: the same number, the same cooldown.
+        assert_eq!(no_cc, bind);
+        assert_ne!(sms_key("CHANNEL_BIND_PHONE", "18800000000", Some("+852")), bind);
+    }
+
+    #[test]
+    fn the_server_and_other_tabs_can_extend_a_wait() {
+        let mut l = Ledger::default();
+        let key = sms_key("CHANNEL_BIND_PHONE", "18800000000", None);
+        // The server says 58 s, from a send this client never saw (another tab, a reload).
+        l.sms_wait(key, 1000.0, 59_000.0);
+        assert_eq!(l.sms_cooldown_remaining(key, 1000.0), 58_000.0);
+        // An earlier end learned later does not shorten it.
+        l.sms_wait(key, 2000.0, 10_000.0);
+        assert_eq!(l.sms_until(key), Some(59_000.0));
+        // A figure beyond a day is capped.
+        l.sms_wait(key, 2000.0, f64::INFINITY);
+        assert_eq!(l.sms_cooldown_remaining(key, 2000.0), 86_400_000.0);
+        assert_eq!(l.sms_waits().len(), 1);
     }
 
     #[test]

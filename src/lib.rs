@@ -13,12 +13,16 @@
 
 mod abort;
 mod args;
+mod call;
 mod client;
+mod cooldown_store;
 mod dto;
 mod error;
+mod flow;
 mod http;
 mod ledger;
 mod options;
+mod session;
 mod types;
 mod validate;
 

@@ -81,6 +81,43 @@ export interface VerifyUpdatePhoneRequestData {
 export interface VerifyUpdatePhoneRequestRespDto extends CommonResponseDto {
   data?: VerifyUpdatePhoneRequestData;
 }
+/** A successful verify: what `verifyUpdatePhoneRequest` resolves with under `throwOnError: true`. */
+export interface VerifyUpdatePhoneRequestSuccess extends VerifyUpdatePhoneRequestRespDto {
+  statusCode: 200;
+  data: VerifyUpdatePhoneRequestData;
+}
+
+/**
+ * What a method resolves with: with `throwOnError: true` (`Strict`) every refusal rejects, so
+ * only a success resolves and its `data` is there where a success carries it.
+ */
+export type Reply<Strict extends boolean, Any, Success> = Strict extends true ? Success : Any;
+
+/** The query of `getProfile` (each flag `false` when absent, as in the official SDK). */
+export interface GetProfileDto {
+  withCustomData?: boolean;
+  withIdentities?: boolean;
+  withDepartmentIds?: boolean;
+}
+/** The signed-in user, as `getProfile` returns it (the fields this package relies on, and the rest as sent). */
+export interface UserDto {
+  userId: string;
+  username: string | null;
+  email: string | null;
+  /** Digits without the country code; null when no phone is bound. */
+  phone: string | null;
+  /** e.g. "+86"; null when no phone is bound. */
+  phoneCountryCode: string | null;
+  [field: string]: unknown;
+}
+export interface UserSingleRespDto extends CommonResponseDto {
+  data?: UserDto;
+}
+/** A successful `getProfile` (what it resolves with under `throwOnError: true`). */
+export interface UserSingleRespSuccess extends UserSingleRespDto {
+  statusCode: 200;
+  data: UserDto;
+}
 
 export interface UpdatePhoneDto {
   updatePhoneToken: string;
@@ -97,13 +134,18 @@ export interface UnbindPhoneDto {
 /** The stable codes of `GenAuthError`. */
 export type GenAuthErrorCode =
   | "INVALID_ARGUMENT" | "NOT_AUTHENTICATED" | "SMS_COOLDOWN" | "TOKEN_EXPIRED" | "TOKEN_CONSUMED"
-  | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API" | "CLIENT_FREED";
+  | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API" | "CLIENT_FREED"
+  | "INVALID_STATE";
 
 /** Every error thrown or rejected by this package: a real `Error` with `name === "GenAuthError"`. */
 export interface GenAuthError extends Error {
   name: "GenAuthError";
   code: GenAuthErrorCode;
-  /** INVALID_ARGUMENT: the path of the offending field, e.g. "phonePassCodePayload.newPhoneNumber". */
+  /**
+   * INVALID_ARGUMENT: the path of the offending field, e.g. "phonePassCodePayload.newPhoneNumber".
+   * From a flow: the input the failure is about ("newCode", "currentCode", "code",
+   * "newPhoneNumber", "currentPhoneNumber"), where the server says which.
+   */
   field?: string;
   /** HTTP_STATUS: the HTTP status; API: the envelope's statusCode. */
   statusCode?: number;
@@ -111,5 +153,104 @@ export interface GenAuthError extends Error {
   requestId?: string;
   /** SMS_COOLDOWN, or HTTP 429 with Retry-After: how long to wait, in ms. */
   retryAfterMs?: number;
+}
+
+/** A phone number a flow knows, with its display form ("+86 138****8000"). */
+export interface FlowNumber {
+  phoneNumber: string;
+  /** "+86" when none was given (the server's default). */
+  phoneCountryCode: string;
+  masked: string;
+}
+/** One code a flow needs: where it goes, whether it went, and until when the number waits. */
+export interface CodeSend {
+  target: "new" | "current";
+  channel: "CHANNEL_BIND_PHONE" | "CHANNEL_UNBIND_PHONE";
+  /** null while the current number is being read (getProfile). */
+  maskedNumber: string | null;
+  /** A code went to exactly this number in this flow: offer "Resend" (never for another number). */
+  sent: boolean;
+  /** ms since epoch until which sending is refused (this client, another tab, or the server's 429); 0 when it may send now. */
+  cooldownUntil: number;
+}
+/** What a flow is doing (one step at a time), or null. */
+export type FlowBusy = "profile" | "send-new" | "send-current" | "verify" | "confirm" | null;
+
+interface PhoneChangeCommon {
+  readonly kind: "change";
+  readonly busy: FlowBusy;
+  /** The last failure, until the next step starts. */
+  readonly error: GenAuthError | null;
+  /** The pool also verifies the current number (its code is in `sends`). */
+  readonly verifyOldPhone: boolean;
+  /** The current number: given, or read with getProfile when its code is needed. */
+  readonly currentNumber: FlowNumber | null;
+  /** The codes needed, the new number's first. */
+  readonly sends: readonly CodeSend[];
+}
+/** `phoneChange().state`: a frozen object, the same until the next change. */
+export type PhoneChangeState =
+  | (PhoneChangeCommon & { readonly step: "number"; readonly newNumber: null; readonly tokenExpiresAt: 0 })
+  | (PhoneChangeCommon & { readonly step: "codes"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: 0 })
+  /** Verified: the one-time token (kept inside the module) lives until `tokenExpiresAt` (ms since epoch). */
+  | (PhoneChangeCommon & { readonly step: "confirm"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: number })
+  | (PhoneChangeCommon & { readonly step: "done"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: 0 });
+
+/** `phoneRemoval().state`: a frozen object, the same until the next change. */
+export interface PhoneRemovalState {
+  readonly kind: "removal";
+  readonly step: "codes" | "done";
+  readonly busy: FlowBusy;
+  readonly error: GenAuthError | null;
+  /** null until known (given, or read with getProfile); null again once removed. */
+  readonly currentNumber: FlowNumber | null;
+  readonly sends: readonly CodeSend[];
+}
+
+export interface PhoneChangeOptions {
+  /** The number to change to; or call `setNewNumber` later. */
+  newPhoneNumber?: string;
+  newPhoneCountryCode?: string;
+  /** The user pool also verifies the current number (default false; a refusal that says so turns it on). */
+  verifyOldPhone?: boolean;
+  /** The current number, if the page knows it; otherwise read with getProfile when needed. */
+  currentPhoneNumber?: string;
+  currentPhoneCountryCode?: string;
+  /** Request timeout of the flow's steps in ms (1..=120000); default the client's. */
+  timeout?: number;
+}
+export interface PhoneRemovalOptions {
+  currentPhoneNumber?: string;
+  currentPhoneCountryCode?: string;
+  timeout?: number;
+}
+
+/** The change-number flow (`client.phoneChange()`). One step at a time; `cancel()` aborts it. */
+export interface PhoneChange {
+  readonly state: PhoneChangeState;
+  /** Calls `listener` after every change of `state`; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** The number to change to; another number than the one a code went to starts the codes over. */
+  setNewNumber(phoneNumber: string, phoneCountryCode?: string | null): void;
+  setVerifyOldPhone(on: boolean): void;
+  /** Sends the code for the new or the current number. Rejects with SMS_COOLDOWN while the number waits. */
+  sendCode(target: "new" | "current"): Promise<void>;
+  /** Exchanges the codes for the one-time token (kept inside the module). */
+  verify(codes: { newCode: string; currentCode?: string }): Promise<void>;
+  /** Applies the change, once. */
+  confirm(): Promise<void>;
+  cancel(): void;
+  free(): void;
+}
+/** The remove-number flow (`client.phoneRemoval()`). */
+export interface PhoneRemoval {
+  readonly state: PhoneRemovalState;
+  subscribe(listener: () => void): () => void;
+  /** Sends the code to the current number (read with getProfile when not given). */
+  sendCode(): Promise<void>;
+  /** Removes the number, proven by the code; once. */
+  confirm(code: string): Promise<void>;
+  cancel(): void;
+  free(): void;
 }
 "#;

@@ -1,0 +1,153 @@
+//! SMS cooldowns shared through `localStorage`, so a reload or another tab of the same origin
+//! knows a code went out less than a minute ago. Only the cooldown's key (a 64-bit hash of
+//! channel, country code and number: no number in clear, no code, no token) and the second
+//! it ends are stored, under one key per app id. Where there is no `localStorage` (Node, web
+//! workers) or it cannot be used (blocked storage, a sandboxed frame: reading it throws),
+//! cooldowns stay in the client's memory.
+//!
+//! The client reads the stored list before it checks a cooldown and writes it after one
+//! changes, so tabs see each other's sends at their next check; there is no listener that
+//! would keep a client alive. A value another script wrote is read as untrusted text: a
+//! malformed entry is skipped, never trusted.
+
+use crate::args::get;
+use crate::ledger::Ledger;
+use wasm_bindgen::prelude::*;
+use web_sys::Storage;
+
+/// At most this many entries are read back (the ledger keeps 256 anyway).
+const MAX_ENTRIES: usize = 256;
+
+/// `localStorage` under the key of one app, when the runtime has a usable one.
+pub struct CooldownStore {
+    storage: Option<Storage>,
+    key: String,
+}
+
+impl CooldownStore {
+    /// The store of `app_id`; a memory-only store when there is no usable `localStorage`.
+    pub fn open(app_id: &str) -> CooldownStore {
+        // Reading `localStorage` can throw (blocked storage, opaque origins): `get` is `catch`.
+        let storage = get(&js_sys::global(), &JsValue::from_str("localStorage")).ok().filter(JsValue::is_object);
+        let storage = storage.map(JsCast::unchecked_into::<Storage>);
+        let mut key = String::from("genauth-phone:sms-cooldowns:");
+        key.push_str(app_id);
+        CooldownStore { storage, key }
+    }
+
+    /// Adds the cooldowns another tab (or an earlier page) stored to `ledger`.
+    pub fn load_into(&self, ledger: &mut Ledger, now: f64) {
+        let Some(storage) = &self.storage else { return };
+        let Ok(Some(text)) = storage.get_item(&self.key) else { return };
+        for (key, until) in parse(&text).into_iter().take(MAX_ENTRIES) {
+            if until > now {
+                ledger.sms_wait(key, now, until);
+            }
+        }
+    }
+
+    /// Stores the cooldowns `ledger` knows, so other tabs and a reload see them.
+    pub fn save(&self, ledger: &Ledger) {
+        let Some(storage) = &self.storage else { return };
+        // A full or blocked storage only costs the sharing: the cooldown is still enforced here.
+        let _ = storage.set_item(&self.key, &format_entries(ledger.sms_waits()));
+    }
+}
+
+/// `key:second;key:second`: each key 16 hex digits, each end a whole second since epoch
+/// (rounded up, so a wait is never shortened).
+pub fn format_entries(entries: &[(u64, f64)]) -> String {
+    let mut text = String::new();
+    for &(key, until) in entries {
+        if !text.is_empty() {
+            text += ";";
+        }
+        for shift in (0..16).rev() {
+            let digit = ((key >> (shift * 4)) & 0xf) as u8;
+            text.push_str(HEX.get(usize::from(digit)..usize::from(digit) + 1).unwrap_or("0"));
+        }
+        text += ":";
+        text += &decimal((until / 1000.0).ceil().max(0.0) as u64);
+    }
+    text
+}
+
+const HEX: &str = "0123456789abcdef";
+
+/// The entries of a stored value; malformed ones are skipped.
+pub fn parse(text: &str) -> Vec<(u64, f64)> {
+    let mut entries = Vec::new();
+    for entry in text.as_bytes().split(|&b| b == b';') {
+        let mut parts = entry.split(|&b| b == b':');
+        let (Some(key), Some(secs), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+        if let (Some(key), Some(secs)) = (hex16(key), digits(secs)) {
+            entries.push((key, secs as f64 * 1000.0));
+        }
+    }
+    entries
+}
+
+/// Exactly 16 lowercase hex digits.
+fn hex16(s: &[u8]) -> Option<u64> {
+    if s.len() != 16 {
+        return None;
+    }
+    s.iter().try_fold(0u64, |n, &b| {
+        let digit = HEX.bytes().position(|h| h == b)?;
+        Some(n << 4 | digit as u64)
+    })
+}
+
+/// 1 to 12 ASCII digits (seconds since epoch: far beyond any real end).
+fn digits(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 12 {
+        return None;
+    }
+    s.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
+}
+
+/// The decimal digits of `n`.
+fn decimal(mut n: u64) -> String {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    digits.get(start..).map(|d| d.iter().map(|&b| b as char).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_rounded_up_to_the_second() {
+        let text = format_entries(&[(0x0123_4567_89ab_cdef, 1_764_590_000_500.0), (u64::MAX, 1000.0)]);
+        assert_eq!(text, "0123456789abcdef:1764590001;ffffffffffffffff:1");
+        assert_eq!(parse(&text), vec![(0x0123_4567_89ab_cdef, 1_764_590_001_000.0), (u64::MAX, 1000.0)]);
+        assert_eq!(format_entries(&[]), "");
+    }
+
+    #[test]
+    fn malformed_entries_are_skipped() {
+        let text = "0123456789abcdef:5;nothex0000000000:5;0123456789ABCDEF:5;0123:5;0123456789abcdef:;\
+                    0123456789abcdef:1x;0123456789abcdef:5:6;0123456789abcdef:1234567890123;;:";
+        assert_eq!(parse(text), vec![(0x0123_4567_89ab_cdef, 5000.0)]);
+        assert!(parse("").is_empty());
+        assert!(parse("{\"json\": true}").is_empty());
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal(0), "0");
+        assert_eq!(decimal(1_764_590_001), "1764590001");
+        assert_eq!(decimal(u64::MAX), "18446744073709551615");
+    }
+}

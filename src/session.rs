@@ -1,0 +1,222 @@
+//! What one client holds between calls — options, endpoint URLs, headers, the access token,
+//! the ledger and its shared store — and how a checked [`Request`] becomes a request on the
+//! wire. No `RefCell` borrow outlives a statement, so nothing is borrowed across an `.await`
+//! and concurrent calls are safe.
+
+use crate::abort::Abort;
+use crate::args::Fields;
+use crate::call::{Call, OnSuccess, Step};
+use crate::cooldown_store::CooldownStore;
+use crate::dto;
+use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::http;
+use crate::ledger::{hash, sms_key, Ledger, TokenState};
+use crate::options::ClientOptions;
+use core::cell::{Cell, RefCell};
+use std::rc::Rc;
+use js_sys::{Date, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+const SDK_VERSION: &str = concat!("genauth-phone-wasm:", env!("CARGO_PKG_VERSION"));
+
+/// The endpoints, in the order of [`PATHS`].
+#[derive(Clone, Copy, PartialEq)]
+pub enum Endpoint {
+    SendSms,
+    VerifyUpdatePhoneRequest,
+    UpdatePhone,
+    UnbindPhone,
+    /// The one `GET`: its query is built from the fields.
+    GetProfile,
+}
+const PATHS: [&str; 5] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone", "get-profile"];
+
+/// A call, read and checked: what to send and how long to wait for it.
+pub struct Request {
+    pub endpoint: Endpoint,
+    pub fields: Fields,
+    pub timeout_ms: f64,
+    /// An `AbortSignal` (checked when the request starts).
+    pub signal: Option<JsValue>,
+}
+
+/// The state of one `AuthenticationClient` (and of the flows it made).
+pub struct Session {
+    pub options: ClientOptions,
+    /// The endpoint URLs, built once.
+    urls: Vec<String>,
+    /// The headers of a POST and of a GET (no content type), built once.
+    headers: [Object; 2],
+    /// Once an access token is set: `headers` plus its `authorization`, built when the token
+    /// is set, so a call only hands fetch an object (never changed once built: fetch copies
+    /// it, so a call in flight keeps the token it started with).
+    signed_in: RefCell<Option<[Object; 2]>>,
+    ledger: RefCell<Ledger>,
+    store: CooldownStore,
+    freed: Cell<bool>,
+}
+
+impl Session {
+    /// A session for checked options.
+    pub fn new(mut options: ClientOptions) -> Session {
+        let urls = PATHS.iter().map(|path| options.base_url.clone() + "/api/v3/" + path).collect();
+        let headers = [Object::new(), Object::new()];
+        for (i, h) in headers.iter().enumerate() {
+            let set = |k: &str, v: &str| {
+                let _ = Reflect::set(h, &JsValue::from_str(k), &JsValue::from_str(v));
+            };
+            // A GET has no body, so no content type (as the official SDK's axios sends it).
+            if i == 0 {
+                set("content-type", "application/json");
+            }
+            set("x-authing-app-id", &options.app_id);
+            set("x-authing-request-from", "sdk");
+            set("x-authing-sdk-version", SDK_VERSION);
+            if let Some(lang) = &options.lang {
+                set("x-authing-lang", lang);
+            }
+        }
+        let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&headers, &t.into())));
+        let store = CooldownStore::open(&options.app_id);
+        Session { options, urls, headers, signed_in, ledger: RefCell::default(), store, freed: Cell::new(false) }
+    }
+
+    /// `CLIENT_FREED` once `free()` was called.
+    pub fn alive(&self) -> Result<()> {
+        if self.freed.get() {
+            return Err(GenAuthError::new(ErrorCode::ClientFreed, "this client was freed: create a new one"));
+        }
+        Ok(())
+    }
+
+    /// Retires the session: no token, no memory of sends or tokens.
+    pub fn retire(&self) {
+        self.freed.set(true);
+        self.signed_in.borrow_mut().take();
+        *self.ledger.borrow_mut() = Ledger::default();
+    }
+
+    /// Sets the access token (a checked JS string), or signs out with `None`.
+    pub fn set_token(&self, token: Option<&JsValue>) {
+        *self.signed_in.borrow_mut() = token.map(|t| with_token(&self.headers, t));
+    }
+
+    /// Whether an access token is set.
+    pub fn signed_in(&self) -> bool {
+        self.signed_in.borrow().is_some()
+    }
+
+    /// Milliseconds until an SMS may go to this cooldown key again, counting what other tabs
+    /// stored.
+    pub fn sms_cooldown(&self, key: u64) -> f64 {
+        let now = Date::now();
+        let mut ledger = self.ledger.borrow_mut();
+        self.store.load_into(&mut ledger, now);
+        ledger.sms_cooldown_remaining(key, now)
+    }
+
+    /// Records that `key` may not get an SMS before `until` (a send, or the server's word),
+    /// and shares it with other tabs.
+    pub fn sms_wait(&self, key: u64, until: f64) {
+        let now = Date::now();
+        let mut ledger = self.ledger.borrow_mut();
+        self.store.load_into(&mut ledger, now);
+        ledger.sms_wait(key, now, until);
+        self.store.save(&ledger);
+    }
+
+    /// Records an update token issued from a verify request sent at `sent_at`.
+    pub fn token_issued(&self, token: &str, expires_in_secs: f64, sent_at: f64) {
+        self.ledger.borrow_mut().token_issued(hash(&[token]), expires_in_secs, sent_at);
+    }
+
+    /// Records an update token used successfully.
+    pub fn token_consumed(&self, token_hash: u64) {
+        self.ledger.borrow_mut().token_consumed(token_hash);
+    }
+
+    /// The headers with the access token as it is now, or `NOT_AUTHENTICATED`.
+    fn signed_in_headers(&self, get: bool) -> Result<JsValue> {
+        let headers = self.signed_in.borrow();
+        let headers = headers
+            .as_ref()
+            .ok_or_else(|| GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken"))?;
+        Ok(headers.get(usize::from(get)).cloned().unwrap_or_default().into())
+    }
+
+    /// Checks what the client knows against a request, then sends it. `strict`: a refusal in
+    /// the envelope rejects (as with `throwOnError`).
+    pub fn send(self: &Rc<Self>, request: Request, strict: bool) -> Result<(http::Sent, Call)> {
+        self.alive()?;
+        // Before the request leaves: a token's lifetime is never overestimated.
+        let sent_at = Date::now();
+        let Request { endpoint, fields, timeout_ms, signal } = request;
+        let (headers, on_success) = match endpoint {
+            Endpoint::SendSms => {
+                let key = sms_key_of(&fields);
+                let wait = self.sms_cooldown(key);
+                if wait > 0.0 {
+                    let mut e = GenAuthError::new(ErrorCode::SmsCooldown, "an SMS went to this number on this channel less than 60 s ago");
+                    e.retry_after_ms = Some(wait);
+                    return Err(e);
+                }
+                // Not required here, but sent along when set, as the official SDKs do.
+                let headers = self.signed_in_headers(false).unwrap_or_else(|_| self.headers[0].clone().into());
+                (headers, OnSuccess::SmsSent(key))
+            }
+            Endpoint::VerifyUpdatePhoneRequest => {
+                dto::check_verify(&fields)?;
+                (self.signed_in_headers(false)?, OnSuccess::TokenIssued)
+            }
+            Endpoint::UpdatePhone => {
+                let headers = self.signed_in_headers(false)?;
+                let update_token = hash(&[fields.text(dto::UPDATE_TOKEN).unwrap_or_default()]);
+                match self.ledger.borrow().token_state(update_token, sent_at) {
+                    TokenState::Expired => {
+                        return Err(GenAuthError::new(ErrorCode::TokenExpired, "updatePhoneToken has expired: verify again"))
+                    }
+                    TokenState::Consumed => {
+                        return Err(GenAuthError::new(ErrorCode::TokenConsumed, "updatePhoneToken was already used: verify again"))
+                    }
+                    TokenState::Live | TokenState::Unknown => {}
+                }
+                (headers, OnSuccess::TokenConsumed(update_token))
+            }
+            Endpoint::UnbindPhone => (self.signed_in_headers(false)?, OnSuccess::Nothing),
+            Endpoint::GetProfile => (self.signed_in_headers(true)?, OnSuccess::Nothing),
+        };
+        let mut url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
+        let body = if endpoint == Endpoint::GetProfile {
+            url.push_str(&dto::profile_query(&fields));
+            None
+        } else {
+            Some(fields.to_json()?)
+        };
+        // Last, so a refusal above leaves no timer or listener behind.
+        let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
+        let sent = http::send(&JsValue::from(url), &headers, body.as_ref(), abort);
+        Ok((sent, Call { session: Rc::clone(self), on_success, sent_at, strict }))
+    }
+
+    /// Sends `request` and says what to do with its answer: the start of every call.
+    pub fn step(self: &Rc<Self>, request: Request) -> Result<Step> {
+        let strict = self.options.throw_on_error;
+        self.send(request, strict).map(|(sent, call)| Step { sent, after: crate::call::After::Call(call) })
+    }
+}
+
+/// `headers` plus `authorization: token`, as new objects.
+fn with_token(headers: &[Object; 2], token: &JsValue) -> [Object; 2] {
+    headers.clone().map(|h| {
+        let signed_in = Object::assign(&Object::new(), &h);
+        // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
+        let _ = Reflect::set(&signed_in, &JsValue::from_str("authorization"), token);
+        signed_in
+    })
+}
+
+/// The cooldown key of a decoded `SendSMSDto`.
+pub fn sms_key_of(sms: &Fields) -> u64 {
+    let text = |i| sms.text(i).unwrap_or_default();
+    sms_key(text(dto::SMS_CHANNEL), text(dto::SMS_PHONE), sms.text(dto::SMS_COUNTRY_CODE))
+}
