@@ -68,12 +68,22 @@ pub struct User {
     pub access_token: String,
     pub phone: Option<Phone>,
     pub email: Option<String>,
+    /// Milliseconds since the epoch (get-profile's `createdAt` and `updatedAt`).
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
 }
 
 impl User {
     /// A user with a random id and a fresh access token.
     pub fn new(phone: Option<Phone>, email: Option<String>) -> User {
-        User { id: random_hex(24), access_token: random_hex(40), phone, email }
+        let now = now_ms();
+        User { id: random_hex(24), access_token: random_hex(40), phone, email, created_at_ms: now, updated_at_ms: now }
+    }
+
+    /// Binds, changes or (with `None`) removes the phone, which updates the user.
+    pub fn set_phone(&mut self, phone: Option<Phone>) {
+        self.phone = phone;
+        self.updated_at_ms = now_ms();
     }
 }
 
