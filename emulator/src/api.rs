@@ -46,6 +46,8 @@
 //!   code never locks the number.
 //! - unbind-phone checks the code before refusing with 2217, and the code is kept then.
 //! - update-phone answers no `data`; a 2035 there keeps the token usable.
+//! - send-sms ignores a missing or unknown `authorization` (it needs no token); a
+//!   known token only names the sender in the emulator's SMS list.
 //! - Success never carries a `requestId`; zh-CN success message is "操作成功".
 //! - get-profile checks the token before the query, and is strict where the real
 //!   server's validation may coerce or ignore: a flag is exactly `true` or `false`
@@ -121,8 +123,11 @@ pub fn dispatch(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>) 
     let fields = parse_object(headers, body)?;
     let mut st = shared.pool();
     let signed_in_handler = match endpoint {
-        // The one endpoint that needs no token.
-        Endpoint::SendSms => return send_sms(&mut st, fields),
+        // The one endpoint that needs no token; a known one names the sender in the SMS list.
+        Endpoint::SendSms => {
+            let sender = authenticate(headers, &st).ok();
+            return send_sms(&mut st, sender, fields);
+        }
         Endpoint::VerifyUpdatePhone => verify_update_phone,
         Endpoint::UpdatePhone => update_phone,
         Endpoint::UnbindPhone => unbind_phone,
@@ -139,13 +144,13 @@ struct SendSmsBody {
     phone_country_code: Option<String>,
 }
 
-fn send_sms(st: &mut Pool, fields: Map<String, Value>) -> Outcome {
+fn send_sms(st: &mut Pool, sender: Option<String>, fields: Map<String, Value>) -> Outcome {
     let b: SendSmsBody = typed(fields)?;
     let Some(&channel) = CHANNELS.iter().find(|c| **c == b.channel) else {
         return Err(ApiError::InvalidArgument(format!("channel must be one of {}", CHANNELS.join(", "))));
     };
     let p = phone("phoneNumber", &b.phone_number, "phoneCountryCode", b.phone_country_code.as_deref())?;
-    st.send_code(channel, &p).map_err(ApiError::SmsThrottled)?;
+    st.send_code(channel, &p, sender).map_err(ApiError::SmsThrottled)?;
     Ok(None)
 }
 

@@ -33,6 +33,7 @@ mod profile;
 mod query;
 mod records;
 mod request;
+mod sms_filter;
 mod state;
 
 pub use config::{Config, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT};

@@ -630,6 +630,28 @@ fn dev_cases() -> Vec<Case> {
         add("1 MB".into(), Payload::Fixed(big_json(MB)), 413);
         add("10 MB chunked".into(), Payload::Chunked(big_json(10 * MB), 64 * 1024), 413);
     }
+    // The SMS inbox's filters: a bad query is `{error}` 400, never a silently unfiltered list.
+    for query in [
+        "nope=1",
+        "userId",
+        "userId=&phoneNumber=13800000001",
+        "userId=a&userId=a",
+        "phoneNumber=%ff",
+        "phoneNumber=１３８００００００００１",
+        "phoneNumber=13800000001&phoneCountryCode=%2B",
+        "phoneNumber=13800000001&phoneCountryCode=+12345",
+        "phoneCountryCode=+86",
+        "%=1",
+    ] {
+        cases.push(Case {
+            name: format!("GET /__emulator/sms?{query}"),
+            method: "GET",
+            path: format!("/__emulator/sms?{query}"),
+            headers: vec![],
+            payload: Payload::Fixed(vec![]),
+            want: Want::DevError(400),
+        });
+    }
     cases
 }
 
