@@ -1,11 +1,14 @@
-//! The four GenAuth V3 phone endpoints (request.rs reads, logs and faults a
-//! request first, then calls `dispatch`).
+//! The four GenAuth V3 phone endpoints, and get-profile (profile.rs) to read
+//! the result back (request.rs reads, logs and faults a request first, then
+//! calls `dispatch`).
 //!
 //! Every answer is HTTP 200 with the envelope (envelope.rs); only an unknown
 //! route answers HTTP 404. Checks run in this order, each failure answering at
 //! once: route → `x-authing-app-id` → body (size, content-type, JSON, object)
 //! → `authorization` (not for send-sms) → fields (unknown keys, types,
-//! required, formats) → the endpoint's own rules.
+//! required, formats) → the endpoint's own rules. For the one GET,
+//! `get-profile`: route → `x-authing-app-id` → `authorization` → query; no body
+//! is read (one that arrives anyway is logged, then ignored).
 //!
 //! # apiCode table
 //!
@@ -20,7 +23,7 @@
 //! | 2020 | 401 | not logged in: `authorization` missing or unknown | docs/CONTRACT.md's older list, unconfirmed for V3 |
 //! | 9001 | 400 | body is not JSON (or nested deeper than 128), not an object, repeats a key in an object, or content-type is not application/json | emulator's own |
 //! | 9002 | 400 | body larger than 64 KiB | emulator's own |
-//! | 9003 | 400 | invalid argument: unknown key, wrong type, missing/empty field, bad channel, bad verifyMethod, bad phone format, old phone fields missing while `verifyOldPhone` | emulator's own |
+//! | 9003 | 400 | invalid argument: unknown key, wrong type, missing/empty field, bad channel, bad verifyMethod, bad phone format, old phone fields missing while `verifyOldPhone`; get-profile's query: an unknown or repeated parameter, a flag other than `true`/`false` | emulator's own |
 //! | 9004 | 400 | `x-authing-app-id` header missing | emulator's own |
 //! | 9005 | 404 | `x-authing-app-id` is not this emulator's app ("App not found") | emulator's own |
 //! | 9006 | 429 | SMS cooldown for this (channel, country code, number) | emulator's own |
@@ -43,7 +46,24 @@
 //!   code never locks the number.
 //! - unbind-phone checks the code before refusing with 2217, and the code is kept then.
 //! - update-phone answers no `data`; a 2035 there keeps the token usable.
+//! - send-sms ignores a missing or unknown `authorization` (it needs no token); a
+//!   known token only names the sender in the emulator's SMS list.
 //! - Success never carries a `requestId`; zh-CN success message is "操作成功".
+//! - get-profile checks the token before the query, and is strict where the real
+//!   server's validation may coerce or ignore: a flag is exactly `true` or `false`
+//!   (not `1`, `True` or empty), an unknown or repeated parameter is refused (9003).
+//!   The query is percent-decoded, `+` staying a plus.
+//! - get-profile's UserDto carries only `userId`, `username` (always null: the
+//!   emulator's users have none), `email`, `phone` (without the country code),
+//!   `phoneCountryCode`, `phoneVerified` (true exactly when a phone is bound: every
+//!   number the emulator holds was proven by a code or set by a test), `status`
+//!   (always "Activated"), `createdAt` and `updatedAt` (ISO 8601 UTC with
+//!   milliseconds; `updatedAt` moves when the phone is changed or removed). Without
+//!   an email or a phone those fields are `null`, not absent (unconfirmed), and
+//!   `phoneCountryCode` is `null` with the phone. The flags add `customData: {}`,
+//!   `identities: []` and `departmentIds: []`, always empty; absent otherwise. The
+//!   real UserDto has many more fields (`workStatus`, `name`, `nickname`, `photo`,
+//!   `emailVerified`, `loginsCount`, ...) that the emulator leaves out.
 
 use std::time::{Duration, Instant};
 
@@ -57,9 +77,16 @@ use crate::body::BodyError;
 use crate::envelope::{ApiError, Which};
 use crate::input::{authenticate, non_empty, parse_object, phone, typed};
 use crate::pool::{CodeError, Pool, CHANNELS, CHANNEL_BIND_PHONE, CHANNEL_UNBIND_PHONE};
+use crate::profile::get_profile;
 use crate::state::Shared;
 
 pub type Outcome = Result<Option<Value>, ApiError>;
+
+/// The one GET, and the four POSTs with a JSON body.
+enum Route {
+    GetProfile,
+    Post(Endpoint),
+}
 
 #[derive(Clone, Copy)]
 enum Endpoint {
@@ -70,11 +97,12 @@ enum Endpoint {
 }
 
 pub fn dispatch(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>) -> Outcome {
-    let endpoint = match (&parts.method, parts.uri.path()) {
-        (&Method::POST, "/api/v3/send-sms") => Endpoint::SendSms,
-        (&Method::POST, "/api/v3/verify-update-phone-request") => Endpoint::VerifyUpdatePhone,
-        (&Method::POST, "/api/v3/update-phone") => Endpoint::UpdatePhone,
-        (&Method::POST, "/api/v3/unbind-phone") => Endpoint::UnbindPhone,
+    let route = match (&parts.method, parts.uri.path()) {
+        (&Method::GET, "/api/v3/get-profile") => Route::GetProfile,
+        (&Method::POST, "/api/v3/send-sms") => Route::Post(Endpoint::SendSms),
+        (&Method::POST, "/api/v3/verify-update-phone-request") => Route::Post(Endpoint::VerifyUpdatePhone),
+        (&Method::POST, "/api/v3/update-phone") => Route::Post(Endpoint::UpdatePhone),
+        (&Method::POST, "/api/v3/unbind-phone") => Route::Post(Endpoint::UnbindPhone),
         (m, p) => return Err(ApiError::RouteNotFound(m.to_string(), p.to_string())),
     };
     match parts.headers.get("x-authing-app-id").map(|v| v.as_bytes()) {
@@ -82,12 +110,24 @@ pub fn dispatch(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>) 
         Some(v) if v != shared.config.app_id.as_bytes() => return Err(ApiError::AppNotFound),
         Some(_) => {}
     }
-    let fields = parse_object(&parts.headers, body)?;
-    let mut st = shared.pool();
     let headers = &parts.headers;
+    let endpoint = match route {
+        // A GET has no body to read: whatever arrived (logged by request.rs) is ignored.
+        Route::GetProfile => {
+            let st = shared.pool();
+            let user_id = authenticate(headers, &st)?;
+            return get_profile(&st, &user_id, parts.uri.query()).map(Some);
+        }
+        Route::Post(endpoint) => endpoint,
+    };
+    let fields = parse_object(headers, body)?;
+    let mut st = shared.pool();
     let signed_in_handler = match endpoint {
-        // The one endpoint that needs no token.
-        Endpoint::SendSms => return send_sms(&mut st, fields),
+        // The one endpoint that needs no token; a known one names the sender in the SMS list.
+        Endpoint::SendSms => {
+            let sender = authenticate(headers, &st).ok();
+            return send_sms(&mut st, sender, fields);
+        }
         Endpoint::VerifyUpdatePhone => verify_update_phone,
         Endpoint::UpdatePhone => update_phone,
         Endpoint::UnbindPhone => unbind_phone,
@@ -104,13 +144,13 @@ struct SendSmsBody {
     phone_country_code: Option<String>,
 }
 
-fn send_sms(st: &mut Pool, fields: Map<String, Value>) -> Outcome {
+fn send_sms(st: &mut Pool, sender: Option<String>, fields: Map<String, Value>) -> Outcome {
     let b: SendSmsBody = typed(fields)?;
     let Some(&channel) = CHANNELS.iter().find(|c| **c == b.channel) else {
         return Err(ApiError::InvalidArgument(format!("channel must be one of {}", CHANNELS.join(", "))));
     };
     let p = phone("phoneNumber", &b.phone_number, "phoneCountryCode", b.phone_country_code.as_deref())?;
-    st.send_code(channel, &p).map_err(ApiError::SmsThrottled)?;
+    st.send_code(channel, &p, sender).map_err(ApiError::SmsThrottled)?;
     Ok(None)
 }
 
@@ -217,7 +257,7 @@ fn update_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Out
         t.used = true;
     }
     if let Some(u) = st.user_mut(user_id) {
-        u.phone = Some(new);
+        u.set_phone(Some(new));
     }
     Ok(None)
 }
@@ -242,7 +282,7 @@ fn unbind_phone(st: &mut Pool, user_id: &str, fields: Map<String, Value>) -> Out
     }
     st.consume_code(CHANNEL_UNBIND_PHONE, &current);
     if let Some(u) = st.user_mut(user_id) {
-        u.phone = None;
+        u.set_phone(None);
     }
     Ok(None)
 }

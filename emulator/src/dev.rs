@@ -22,6 +22,7 @@ use crate::input::phone;
 use crate::json::{self, JsonError};
 use crate::pool::{Settings, User};
 use crate::records::MAX_FAULTS;
+use crate::sms_filter::SmsFilter;
 use crate::state::Shared;
 
 pub fn is_dev_path(path: &str) -> bool {
@@ -142,11 +143,14 @@ async fn get_user(State(shared): State<Arc<Shared>>, Path(user_id): Path<String>
     }
 }
 
-async fn list_sms(State(shared): State<Arc<Shared>>) -> DevResult {
+/// The SMS list, optionally filtered (`?userId=`, `?phoneNumber=&phoneCountryCode=`).
+async fn list_sms(State(shared): State<Arc<Shared>>, uri: Uri) -> DevResult {
+    let filter = SmsFilter::from_query(uri.query()).map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
     let list: Vec<Value> = shared
         .pool()
         .sms
         .iter()
+        .filter(|s| filter.matches(s))
         .map(|s| {
             json!({
                 "channel": s.channel,
@@ -154,6 +158,7 @@ async fn list_sms(State(shared): State<Arc<Shared>>) -> DevResult {
                 "phoneCountryCode": s.phone.country_code,
                 "code": s.code,
                 "sentAt": s.sent_at_ms,
+                "userId": s.sender_id,
             })
         })
         .collect();

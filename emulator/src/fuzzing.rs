@@ -1,7 +1,8 @@
 //! Hooks for the cargo-fuzz targets in `fuzz/` (not a stable API): the strict
 //! JSON parser, and one API request through the emulator's real decoding path
 //! (route, `x-authing-app-id`, body size, content-type, JSON, object,
-//! `authorization`, typed fields, formats, the endpoint's rules) without HTTP.
+//! `authorization`, typed fields, formats, the endpoint's rules) without HTTP;
+//! `Call` takes any method and a path with its query, so `GET get-profile` too.
 
 use std::sync::Arc;
 
@@ -62,12 +63,10 @@ impl Default for Harness {
 impl Harness {
     pub fn new() -> Harness {
         let shared = Arc::new(Shared::new(Config { app_id: APP_ID.into() }));
-        shared.pool().add_user(User {
-            id: "fuzz-user".into(),
-            access_token: TOKEN.into(),
-            phone: Some(Phone { country_code: "+86".into(), number: USER_PHONE.into() }),
-            email: Some("fuzz@example.com".into()),
-        });
+        let mut user = User::new(Some(Phone { country_code: "+86".into(), number: USER_PHONE.into() }), Some("fuzz@example.com".into()));
+        user.id = "fuzz-user".into();
+        user.access_token = TOKEN.into();
+        shared.pool().add_user(user);
         Harness { shared }
     }
 

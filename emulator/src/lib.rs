@@ -25,11 +25,15 @@ mod fault;
 pub mod fuzzing;
 mod ids;
 mod input;
+mod iso_time;
 mod json;
 mod lock;
 mod pool;
+mod profile;
+mod query;
 mod records;
 mod request;
+mod sms_filter;
 mod state;
 
 pub use config::{Config, DEFAULT_APP_ID, DEFAULT_DEMO_PORT, DEFAULT_PORT};

@@ -68,12 +68,22 @@ pub struct User {
     pub access_token: String,
     pub phone: Option<Phone>,
     pub email: Option<String>,
+    /// Milliseconds since the epoch (get-profile's `createdAt` and `updatedAt`).
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
 }
 
 impl User {
     /// A user with a random id and a fresh access token.
     pub fn new(phone: Option<Phone>, email: Option<String>) -> User {
-        User { id: random_hex(24), access_token: random_hex(40), phone, email }
+        let now = now_ms();
+        User { id: random_hex(24), access_token: random_hex(40), phone, email, created_at_ms: now, updated_at_ms: now }
+    }
+
+    /// Binds, changes or (with `None`) removes the phone, which updates the user.
+    pub fn set_phone(&mut self, phone: Option<Phone>) {
+        self.phone = phone;
+        self.updated_at_ms = now_ms();
     }
 }
 
@@ -89,9 +99,13 @@ pub struct SmsRecord {
     pub phone: Phone,
     pub code: String,
     pub sent_at_ms: u64,
+    /// The user whose access token the send-sms request carried, if any.
+    pub sender_id: Option<String>,
+    /// The user who had this number bound when it was sent, if any.
+    pub owner_id: Option<String>,
 }
 
-/// Channels and numbers are checked and short: entries of a fixed size.
+/// Channels, numbers and ids are checked or ours, and short: entries of a fixed size.
 impl Weigh for SmsRecord {
     fn weight(&self) -> usize {
         0
@@ -181,7 +195,8 @@ impl Pool {
     }
 
     /// Records a fresh code, or says how many seconds are left on the cooldown.
-    pub fn send_code(&mut self, channel: &'static str, phone: &Phone) -> Result<String, u64> {
+    /// `sender_id` is the signed-in user who asked for it, if any (send-sms needs no token).
+    pub fn send_code(&mut self, channel: &'static str, phone: &Phone, sender_id: Option<String>) -> Result<String, u64> {
         let cooldown = Duration::from_secs(self.settings.sms_cooldown_secs);
         if let Some(prev) = self.codes.find(|e| e.channel == channel && &e.phone == phone) {
             let elapsed = prev.sent.elapsed();
@@ -194,7 +209,8 @@ impl Pool {
         let code = six_digit_code();
         self.codes.remove_where(|e| e.channel == channel && &e.phone == phone);
         self.codes.push(CodeEntry { channel, phone: phone.clone(), code: code.clone(), sent: Instant::now(), used: false });
-        self.sms.push(SmsRecord { channel, phone: phone.clone(), code: code.clone(), sent_at_ms: now_ms() });
+        let owner_id = self.owner_of(phone).map(|u| u.id.clone());
+        self.sms.push(SmsRecord { channel, phone: phone.clone(), code: code.clone(), sent_at_ms: now_ms(), sender_id, owner_id });
         Ok(code)
     }
 

@@ -18,9 +18,13 @@ impl Drop for Running {
 }
 
 fn post(port: u16, path: &str, headers: &str, body: &str) -> String {
+    send(port, "POST", path, headers, body)
+}
+
+fn send(port: u16, method: &str, path: &str, headers: &str, body: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-    let req = format!("POST {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{headers}content-length: {}\r\n\r\n{body}", body.len());
+    let req = format!("{method} {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{headers}content-length: {}\r\n\r\n{body}", body.len());
     s.write_all(req.as_bytes()).expect("write");
     let mut out = String::new();
     s.read_to_string(&mut out).expect("read");
@@ -54,6 +58,15 @@ fn listens_on_a_free_port_and_logs_without_secrets() {
     }
     let wrong_app = post(port, "/api/v3/unbind-phone", "x-authing-app-id: emulator-app\r\nauthorization: tok123\r\n", "{}");
     assert!(wrong_app.contains(r#""statusCode":404"#), "{wrong_app}");
+    // get-profile's query is not logged either; an unknown token answers 401/2020.
+    let profile = send(
+        port,
+        "GET",
+        "/api/v3/get-profile?withCustomData=false&withIdentities=false&withDepartmentIds=false",
+        "x-authing-app-id: my-app\r\nauthorization: tok123\r\n",
+        "",
+    );
+    assert!(profile.contains(r#""statusCode":401"#), "{profile}");
     post(port, "/__emulator/reset", "", "");
 
     // Stop the server, then read everything it logged.
@@ -62,12 +75,13 @@ fn listens_on_a_free_port_and_logs_without_secrets() {
     let mut log = String::new();
     running.0.stderr.take().expect("stderr").read_to_string(&mut log).expect("stderr");
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 3, "{log}");
+    assert_eq!(lines.len(), 4, "{log}");
     // The business outcome shows, though both answered HTTP 200.
     assert!(lines[0].starts_with("POST /api/v3/send-sms 200 statusCode=200 ") && lines[0].ends_with("ms"), "{log}");
     assert!(lines[1].starts_with("POST /api/v3/send-sms 200 statusCode=429 apiCode=9006 "), "{log}");
     assert!(lines[2].starts_with("POST /api/v3/unbind-phone 200 statusCode=404 apiCode=9005 "), "{log}");
-    for secret in ["13812345678", "tok123", "secret", "CHANNEL"] {
+    assert!(lines[3].starts_with("GET /api/v3/get-profile 200 statusCode=401 apiCode=2020 "), "{log}");
+    for secret in ["13812345678", "tok123", "secret", "CHANNEL", "withCustomData", "?"] {
         assert!(!log.contains(secret), "{secret} leaked: {log}");
     }
 }

@@ -40,7 +40,8 @@ async fn health_users_and_sms() {
     assert_eq!(sms[1]["phoneCountryCode"], "+86");
     let mut keys: Vec<&String> = sms[1].as_object().unwrap().keys().collect();
     keys.sort();
-    assert_eq!(keys, ["channel", "code", "phoneCountryCode", "phoneNumber", "sentAt"]);
+    assert_eq!(keys, ["channel", "code", "phoneCountryCode", "phoneNumber", "sentAt", "userId"]);
+    assert!(sms[1]["userId"].is_null(), "sent without a token");
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@
 //! (malformed and truncated JSON, non-UTF-8, deep nesting, numbers and other
 //! types for strings, duplicate keys, wrong content types, 1 MB and 10 MB
 //! bodies with a content-length or chunked), each of which must answer the
-//! error envelope `{statusCode: 400, message, apiCode, requestId}`; bad bodies
+//! error envelope `{statusCode: 400, message, apiCode, requestId}`; bad queries
+//! on get-profile (the same envelope), and garbage bodies sent with its GET
+//! (ignored: the profile); bad bodies
 //! on the development endpoints (`{error}` with a 4xx); HTTP-level garbage
 //! that hyper refuses before the emulator sees a request; then 200 concurrent
 //! clients each running the whole change-number flow. After every case the
@@ -25,6 +27,7 @@ const SMS: &str = "/api/v3/send-sms";
 const VERIFY: &str = "/api/v3/verify-update-phone-request";
 const UPDATE: &str = "/api/v3/update-phone";
 const UNBIND: &str = "/api/v3/unbind-phone";
+const PROFILE: &str = "/api/v3/get-profile";
 const MB: usize = 1 << 20;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -49,6 +52,8 @@ enum Want {
     Envelope { http: u16, status: u16, api_code: u32 },
     /// A development endpoint's `{error}` with this HTTP status.
     DevError(u16),
+    /// get-profile's success: HTTP 200, statusCode 200 and the user in `data`.
+    Profile,
 }
 
 const fn bad(api_code: u32) -> Want {
@@ -137,6 +142,12 @@ fn check(c: &Case, bytes: &[u8], end: &End) -> Result<(), String> {
         }
         Want::DevError(http) => {
             if res.status != http || !v["error"].is_string() {
+                return Err(format!("HTTP {}: {v}", res.status));
+            }
+        }
+        Want::Profile => {
+            let ok = res.status == 200 && v["statusCode"] == 200 && v.get("apiCode").is_none() && v["data"]["userId"].is_string();
+            if !ok {
                 return Err(format!("HTTP {}: {v}", res.status));
             }
         }
@@ -433,6 +444,91 @@ fn api_cases(b: &Bodies, token: &str) -> Vec<Case> {
     cases
 }
 
+/// get-profile: bad queries answer the 400 envelope, in the documented order after
+/// the app id and the token; garbage bodies, of any size, are not read.
+fn profile_cases(token: &str) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let app = || ("x-authing-app-id", APP_ID.as_bytes().to_vec());
+    let auth = || ("authorization", token.as_bytes().to_vec());
+    let mut add = |name: String, query: String, headers: Vec<(&'static str, Vec<u8>)>, payload: Payload, want: Want| {
+        let path = if query.is_empty() { PROFILE.to_string() } else { format!("{PROFILE}?{query}") };
+        cases.push(Case { name: format!("GET {PROFILE} {name}"), method: "GET", path, headers, payload, want })
+    };
+    let none = || Payload::Fixed(vec![]);
+    let many_unknown: Vec<String> = (0..1000).map(|i| format!("p{i}=true")).collect();
+    let repeated = vec!["withCustomData=false"; 1000];
+    let long_value = format!("withIdentities={}", "t".repeat(8000));
+    let mut queries: Vec<String> = [
+        "withCustomData=1",
+        "withCustomData=0",
+        "withCustomData=True",
+        "withCustomData=FALSE",
+        "withCustomData=",
+        "withCustomData",
+        "withCustomData==true",
+        "withCustomData=true=true",
+        "withCustomData=%",
+        "withCustomData=%zz",
+        "withCustomData=%ff%fe",
+        "withCustomData=%00",
+        "withCustomData=true%00",
+        "withCustomData=+true",
+        "withCustomData=%20true",
+        "withCustomData=null",
+        "withCustomData=[true]",
+        "withCustomData[]=true",
+        "withCustomData.x=true",
+        "withIdentities=yes",
+        "withDepartmentIds=on",
+        "withcustomdata=true",
+        "WithCustomData=true",
+        "%",
+        "%zz=1",
+        "=true",
+        "=",
+        "__proto__=true",
+        "constructor=true",
+        "withCustomData=true&withCustomData=true",
+        "withCustomData=false&withCustomData=true",
+        "withIdentities=true&withIdentities",
+        "withDepartmentIds=false&%77ithDepartmentIds=false",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    queries.extend([many_unknown.join("&"), repeated.join("&"), long_value]);
+    for q in &queries {
+        let shown: String = q.chars().take(60).collect();
+        add(format!("query {shown:?}"), q.clone(), vec![app(), auth()], none(), bad(9003));
+    }
+    // The app id, then the token, come before the query.
+    add("no app id, bad query".into(), "withCustomData=1".into(), vec![auth()], none(), bad(9004));
+    let other_app = Want::Envelope { http: 200, status: 404, api_code: 9005 };
+    add("another app, no token".into(), "nope=1".into(), vec![("x-authing-app-id", b"other".to_vec())], none(), other_app);
+    let logged_out = Want::Envelope { http: 200, status: 401, api_code: 2020 };
+    for (name, headers) in [
+        ("no token", vec![app()]),
+        ("unknown token", vec![app(), ("authorization", b"0123456789abcdef".to_vec())]),
+        ("non-UTF-8 token", vec![app(), ("authorization", vec![0xff, 0xfe])]),
+    ] {
+        add(format!("{name}, bad query"), "withCustomData=1".into(), headers, none(), logged_out);
+    }
+    // Garbage bodies with the SDK's request: not read, whatever their size or framing.
+    let sdk = "withCustomData=false&withIdentities=false&withDepartmentIds=false".to_string();
+    for (name, payload) in [
+        ("malformed JSON body", Payload::Fixed(b"{\"a\":".to_vec())),
+        ("non-UTF-8 body", Payload::Fixed(vec![0xff, 0xfe, 0x00])),
+        ("1 MB body", Payload::Fixed(big_json(MB))),
+        ("10 MB body, chunked", Payload::Chunked(big_json(10 * MB), 64 * 1024)),
+        ("1 MB of [, chunked", Payload::Chunked(b"[".repeat(MB), 4096)),
+    ] {
+        add(name.into(), sdk.clone(), vec![app(), auth(), ("content-type", b"text/plain".to_vec())], payload, Want::Profile);
+    }
+    add("no query, empty body".into(), String::new(), vec![app(), auth()], none(), Want::Profile);
+    add("bare ? and empty segments".into(), "&&withIdentities=true&".into(), vec![app(), auth()], none(), Want::Profile);
+    cases
+}
+
 /// Unknown routes and methods with garbage: the 404 envelope.
 fn route_cases() -> Vec<Case> {
     let not_found = Want::Envelope { http: 404, status: 404, api_code: 9404 };
@@ -447,6 +543,11 @@ fn route_cases() -> Vec<Case> {
         ("GET", VERIFY),
         ("DELETE", UNBIND),
         ("PATCH", UPDATE),
+        ("POST", PROFILE),
+        ("PUT", PROFILE),
+        ("DELETE", PROFILE),
+        ("GET", "/api/v3/get-profile/"),
+        ("GET", "/api/v3/get-profile%3FwithCustomData=true"),
     ] {
         cases.push(Case {
             name: format!("{method} {path} with garbage"),
@@ -528,6 +629,28 @@ fn dev_cases() -> Vec<Case> {
         add("60k [".into(), Payload::Fixed(b"[".repeat(60_000)), 400);
         add("1 MB".into(), Payload::Fixed(big_json(MB)), 413);
         add("10 MB chunked".into(), Payload::Chunked(big_json(10 * MB), 64 * 1024), 413);
+    }
+    // The SMS inbox's filters: a bad query is `{error}` 400, never a silently unfiltered list.
+    for query in [
+        "nope=1",
+        "userId",
+        "userId=&phoneNumber=13800000001",
+        "userId=a&userId=a",
+        "phoneNumber=%ff",
+        "phoneNumber=１３８００００００００１",
+        "phoneNumber=13800000001&phoneCountryCode=%2B",
+        "phoneNumber=13800000001&phoneCountryCode=+12345",
+        "phoneCountryCode=+86",
+        "%=1",
+    ] {
+        cases.push(Case {
+            name: format!("GET /__emulator/sms?{query}"),
+            method: "GET",
+            path: format!("/__emulator/sms?{query}"),
+            headers: vec![],
+            payload: Payload::Fixed(vec![]),
+            want: Want::DevError(400),
+        });
     }
     cases
 }
@@ -636,7 +759,7 @@ async fn protocol_cases(emu: &Emu) -> usize {
 
 /// One person changing their number: create the user, send the code to the new
 /// number (and to the old one when the pool verifies it), read the codes, verify,
-/// update, read the user back.
+/// update, read the user back (dev endpoint and get-profile).
 async fn change_number(emu: &Emu, i: usize, verify_old: bool) -> Result<(), String> {
     let old = format!("1350000{i:04}");
     let new = format!("1360000{i:04}");
@@ -661,6 +784,10 @@ async fn change_number(emu: &Emu, i: usize, verify_old: bool) -> Result<(), Stri
     let user = emu.get_user(&id).await;
     if user["phone"] != json!(new) {
         return Err(format!("flow {i}: phone is {}", user["phone"]));
+    }
+    let profile = emu.profile(Some(&token), common::SDK_QUERY).await;
+    if profile["data"]["phone"] != json!(new) || profile["data"]["userId"] != json!(id) {
+        return Err(format!("flow {i}: get-profile {profile}"));
     }
     Ok(())
 }
@@ -695,6 +822,7 @@ fn robustness() {
         for b in endpoints() {
             api.extend(api_cases(&b, &token));
         }
+        api.extend(profile_cases(&token));
         api.extend(route_cases());
         let dev = dev_cases();
         let mut failures = Vec::new();
@@ -712,7 +840,7 @@ fn robustness() {
         assert_eq!(emu.dev("GET", "/__emulator/settings", None).await["smsCooldownSecs"], 60);
         let bad_secs = t.elapsed().as_secs_f64();
         report(&format!(
-            "robustness: {} API cases answered the 400/404 envelope, {} dev cases answered {{error}} ({bad_secs:.1} s)",
+            "robustness: {} API cases answered the 400/401/404 envelope (or, for a body sent with get-profile, the profile), {} dev cases answered {{error}} ({bad_secs:.1} s)",
             api.len(),
             dev.len()
         ));

@@ -12,6 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 pub const APP_ID: &str = "test-app";
+pub const PROFILE: &str = "/api/v3/get-profile";
+/// The query authing-node-sdk 4.0.1's `getProfile()` sends with its defaults.
+pub const SDK_QUERY: &str = "withCustomData=false&withIdentities=false&withDepartmentIds=false";
 /// Only a safety net against a hung server (tests that expect a hang pass their own
 /// timeout to `exchange`): generous, because the robustness suite runs 200 clients
 /// at once on a 2-core machine that may be busy with other work.
@@ -149,6 +152,19 @@ impl Emu {
             headers.push(("authorization", t));
         }
         let res = self.request("POST", path, &headers, body.to_string().as_bytes()).await;
+        assert_eq!(res.status, 200, "API answers HTTP 200");
+        res.json()
+    }
+
+    /// `GET /api/v3/get-profile` (`?query` unless empty) with the app id and the raw
+    /// token, no body and no content type, as the Node SDK sends it; returns the envelope.
+    pub async fn profile(&self, token: Option<&str>, query: &str) -> Value {
+        let mut headers = vec![("x-authing-app-id", APP_ID)];
+        if let Some(t) = token {
+            headers.push(("authorization", t));
+        }
+        let path = if query.is_empty() { PROFILE.to_string() } else { format!("{PROFILE}?{query}") };
+        let res = self.request("GET", &path, &headers, b"").await;
         assert_eq!(res.status, 200, "API answers HTTP 200");
         res.json()
     }
