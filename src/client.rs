@@ -187,7 +187,8 @@ impl AuthenticationClient {
     /// generic, so the methods share one copy of it.
     fn call(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Promise {
         let session = &self.session;
-        let first = session.alive().and_then(|()| request(endpoint, dto, shape, opts, session.options.timeout_ms)).and_then(|r| session.step(r));
+        let first =
+            session.alive().and_then(|()| request(endpoint, dto, shape, opts, session.options.timeout_ms)).and_then(|r| session.step(r));
         start(first.map_err(JsValue::from))
     }
 }

@@ -54,8 +54,8 @@ impl CooldownStore {
     }
 }
 
-/// `key:second;key:second`: each key 16 hex digits, each end a whole second since epoch
-/// (rounded up, so a wait is never shortened).
+/// `key:ms;key:ms`: each key 16 hex digits, each end in whole ms since epoch (rounded up, so
+/// a wait is never shortened).
 pub fn format_entries(entries: &[(u64, f64)]) -> String {
     let mut text = String::new();
     for &(key, until) in entries {
@@ -67,7 +67,7 @@ pub fn format_entries(entries: &[(u64, f64)]) -> String {
             text.push_str(HEX.get(usize::from(digit)..usize::from(digit) + 1).unwrap_or("0"));
         }
         text += ":";
-        text += &decimal((until / 1000.0).ceil().max(0.0) as u64);
+        text += &decimal(until.ceil().max(0.0) as u64);
     }
     text
 }
@@ -79,9 +79,9 @@ pub fn parse(text: &str) -> Vec<(u64, f64)> {
     let mut entries = Vec::new();
     for entry in text.as_bytes().split(|&b| b == b';') {
         let mut parts = entry.split(|&b| b == b':');
-        let (Some(key), Some(secs), None) = (parts.next(), parts.next(), parts.next()) else { continue };
-        if let (Some(key), Some(secs)) = (hex16(key), digits(secs)) {
-            entries.push((key, secs as f64 * 1000.0));
+        let (Some(key), Some(ms), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+        if let (Some(key), Some(ms)) = (hex16(key), digits(ms)) {
+            entries.push((key, ms as f64));
         }
     }
     entries
@@ -98,9 +98,9 @@ fn hex16(s: &[u8]) -> Option<u64> {
     })
 }
 
-/// 1 to 12 ASCII digits (seconds since epoch: far beyond any real end).
+/// 1 to 15 ASCII digits (ms since epoch: far beyond any real end).
 fn digits(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 12 {
+    if s.is_empty() || s.len() > 15 {
         return None;
     }
     s.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
@@ -128,18 +128,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_round_trip_rounded_up_to_the_second() {
-        let text = format_entries(&[(0x0123_4567_89ab_cdef, 1_764_590_000_500.0), (u64::MAX, 1000.0)]);
-        assert_eq!(text, "0123456789abcdef:1764590001;ffffffffffffffff:1");
-        assert_eq!(parse(&text), vec![(0x0123_4567_89ab_cdef, 1_764_590_001_000.0), (u64::MAX, 1000.0)]);
+    fn entries_round_trip_rounded_up_to_the_ms() {
+        let text = format_entries(&[(0x0123_4567_89ab_cdef, 1_764_590_000_500.2), (u64::MAX, 1000.0)]);
+        assert_eq!(text, "0123456789abcdef:1764590000501;ffffffffffffffff:1000");
+        assert_eq!(parse(&text), vec![(0x0123_4567_89ab_cdef, 1_764_590_000_501.0), (u64::MAX, 1000.0)]);
         assert_eq!(format_entries(&[]), "");
     }
 
     #[test]
     fn malformed_entries_are_skipped() {
         let text = "0123456789abcdef:5;nothex0000000000:5;0123456789ABCDEF:5;0123:5;0123456789abcdef:;\
-                    0123456789abcdef:1x;0123456789abcdef:5:6;0123456789abcdef:1234567890123;;:";
-        assert_eq!(parse(text), vec![(0x0123_4567_89ab_cdef, 5000.0)]);
+                    0123456789abcdef:1x;0123456789abcdef:5:6;0123456789abcdef:1234567890123456;;:";
+        assert_eq!(parse(text), vec![(0x0123_4567_89ab_cdef, 5.0)]);
         assert!(parse("").is_empty());
         assert!(parse("{\"json\": true}").is_empty());
     }

@@ -27,6 +27,7 @@ mod types;
 mod validate;
 
 pub use client::AuthenticationClient;
+pub use flow::PhoneFlow;
 
 /// The pure input checks, for the cargo-fuzz targets in `fuzz/` only.
 #[cfg(feature = "fuzzing")]

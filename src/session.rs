@@ -13,8 +13,8 @@ use crate::http;
 use crate::ledger::{hash, sms_key, Ledger, TokenState};
 use crate::options::ClientOptions;
 use core::cell::{Cell, RefCell};
-use std::rc::Rc;
 use js_sys::{Date, Object, Reflect};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 const SDK_VERSION: &str = concat!("genauth-phone-wasm:", env!("CARGO_PKG_VERSION"));
@@ -113,6 +113,14 @@ impl Session {
         let mut ledger = self.ledger.borrow_mut();
         self.store.load_into(&mut ledger, now);
         ledger.sms_cooldown_remaining(key, now)
+    }
+
+    /// Until when (ms since epoch) `key` may not get an SMS; 0 when it may now.
+    pub fn sms_until(&self, key: u64) -> f64 {
+        let now = Date::now();
+        let mut ledger = self.ledger.borrow_mut();
+        self.store.load_into(&mut ledger, now);
+        ledger.sms_until(key).filter(|until| *until > now).unwrap_or(0.0)
     }
 
     /// Records that `key` may not get an SMS before `until` (a send, or the server's word),

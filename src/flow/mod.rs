@@ -127,7 +127,10 @@ pub struct Pending {
 /// A step's inputs; the first two may have to wait for the current number.
 enum Work {
     Send(Target),
-    Verify { new_code: String, current_code: Option<String> },
+    Verify {
+        new_code: String,
+        current_code: Option<String>,
+    },
     /// A request already built (confirm).
     Ready(Request),
 }
@@ -435,13 +438,17 @@ impl PhoneFlow {
     /// Calls `listener` (no arguments) after every change of `state`; returns the function
     /// that unsubscribes it. A listener that throws is skipped.
     #[wasm_bindgen(unchecked_return_type = "() => void")]
-    pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "() => void")] listener: JsValue) -> core::result::Result<JsValue, JsValue> {
+    pub fn subscribe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "() => void")] listener: JsValue,
+    ) -> core::result::Result<JsValue, JsValue> {
         if !listener.is_function() {
             return Err(GenAuthError::invalid("listener", "must be a function").into());
         }
         self.flow.listeners.add(&listener);
         let delete = get(&self.flow.listeners, &JsValue::from_str("delete")).ok().and_then(|f| f.dyn_into::<Function>().ok());
-        let delete = delete.ok_or_else(|| JsValue::from(GenAuthError::new(ErrorCode::InvalidState, "Set.prototype.delete is unavailable")))?;
+        let delete =
+            delete.ok_or_else(|| JsValue::from(GenAuthError::new(ErrorCode::InvalidState, "Set.prototype.delete is unavailable")))?;
         Ok(delete.bind1(&self.flow.listeners, &listener).into())
     }
 
@@ -499,7 +506,8 @@ impl PhoneFlow {
             (FlowKind::Change, Some("new")) => Target::New,
             (FlowKind::Change, Some("current")) if flow.state.borrow().verify_old => Target::Current,
             (FlowKind::Change, Some("current")) => {
-                return flow.reject(GenAuthError::new(ErrorCode::InvalidState, "the current number's code is needed only with verifyOldPhone"));
+                return flow
+                    .reject(GenAuthError::new(ErrorCode::InvalidState, "the current number's code is needed only with verifyOldPhone"));
             }
             (FlowKind::Removal, t) if t == Some("current") || target.is_undefined() || target.is_null() => Target::Current,
             _ => return flow.reject(GenAuthError::invalid("target", "must be \"new\" or \"current\"")),
@@ -550,12 +558,22 @@ impl PhoneFlow {
                     return flow.reject(e);
                 };
                 let values = vec![Some(Value::Text(token))];
-                Request { endpoint: Endpoint::UpdatePhone, fields: Fields { shape: &dto::UPDATE_PHONE, values }, timeout_ms: flow.timeout_ms, signal: None }
+                Request {
+                    endpoint: Endpoint::UpdatePhone,
+                    fields: Fields { shape: &dto::UPDATE_PHONE, values },
+                    timeout_ms: flow.timeout_ms,
+                    signal: None,
+                }
             }
             FlowKind::Removal => match read(&REMOVAL_CODE, "", code) {
                 Ok(Some(Value::Text(c))) => {
                     let values = vec![Some(Value::Text(c))];
-                    Request { endpoint: Endpoint::UnbindPhone, fields: Fields { shape: &dto::UNBIND_PHONE, values }, timeout_ms: flow.timeout_ms, signal: None }
+                    Request {
+                        endpoint: Endpoint::UnbindPhone,
+                        fields: Fields { shape: &dto::UNBIND_PHONE, values },
+                        timeout_ms: flow.timeout_ms,
+                        signal: None,
+                    }
                 }
                 Ok(_) => return flow.reject(GenAuthError::invalid("code", "is required")),
                 Err(e) => return flow.reject(e),

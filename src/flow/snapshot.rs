@@ -59,8 +59,8 @@ pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
         let n = state.number(target);
         put(&s, "maskedNumber", &n.map_or(JsValue::NULL, |n| text(&n.masked())));
         put(&s, "sent", &state.sent(target).into());
-        let wait = n.map_or(0.0, |n| session.sms_cooldown(crate::ledger::sms_key(channel(target), &n.digits, Some(&n.country_code))));
-        put(&s, "cooldownUntil", &(if wait > 0.0 { js_sys::Date::now() + wait } else { 0.0 }).into());
+        let until = n.map_or(0.0, |n| session.sms_until(crate::ledger::sms_key(channel(target), &n.digits, Some(&n.country_code))));
+        put(&s, "cooldownUntil", &until.into());
         sends.push(&s);
     }
     put(&o, "sends", &sends);

@@ -3,6 +3,7 @@
 //! Firefox) and tests/node.rs (Node).
 
 mod bad_input;
+mod flows;
 mod giving_up;
 mod hostile;
 mod resilience;
@@ -221,8 +222,9 @@ async fn sms_cooldown_is_enforced_by_the_client() {
     assert!(remaining > 50_000.0 && remaining <= 60_000.0);
     // Another channel for the same number is free.
     assert_eq!(c.sms_cooldown_remaining(sms(UNBIND, &phone)).unwrap(), 0.0);
-    // The key is the dto as given: without its country code it is another number.
-    assert_eq!(c.sms_cooldown_remaining(obj(&[("channel", s(BIND)), ("phoneNumber", s(&phone))])).unwrap(), 0.0);
+    // No country code is the server's default +86: the same number, the same cooldown.
+    let without = c.sms_cooldown_remaining(obj(&[("channel", s(BIND)), ("phoneNumber", s(&phone))])).unwrap();
+    assert!(without > 50_000.0, "{without}");
     let e = c.sms_cooldown_remaining(sms("CHANNEL_NOPE", &phone)).expect_err("unknown channel accepted");
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("channel"));
 }
@@ -321,11 +323,15 @@ async fn transport_failures_have_their_codes() {
         ("body", s(r#"{"statusCode":429,"message":"slow down","apiCode":4290,"requestId":"r-1"}"#)),
     ]))
     .await;
-    let e = expect_err(c.send_sms(sms(BIND, &new_phone()), none()), "HTTP_STATUS").await;
+    // An HTTP 429 to a send is the server's cooldown: SMS_COOLDOWN, for as long as it said.
+    let phone = new_phone();
+    let e = expect_err(c.send_sms(sms(BIND, &phone), none()), "SMS_COOLDOWN").await;
     assert_eq!(get_num(&e, &["statusCode"]), Some(429.0));
     assert_eq!(get_num(&e, &["retryAfterMs"]), Some(7000.0));
     assert_eq!(get_num(&e, &["apiCode"]), Some(4290.0));
     assert_eq!(get_str(&e, &["requestId"]).as_deref(), Some("r-1"));
+    let wait = c.sms_cooldown_remaining(sms(BIND, &phone)).unwrap();
+    assert!(wait > 5000.0 && wait <= 7000.0, "{wait}");
 
     for body in ["not json", "", "[1,2]", r#"{"message":"no status"}"#, r#"{"statusCode":"200"}"#] {
         fault(obj(&[("status", JsValue::from_f64(200.0)), ("contentType", s("application/json")), ("body", s(body))])).await;
