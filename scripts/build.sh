@@ -37,5 +37,14 @@ else
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
 fi
 
+# `throwOnError: true` narrows what the methods resolve with (the `Reply` type): the class takes
+# the option's type as a parameter, inferred from the constructor's argument. wasm-bindgen
+# cannot declare a generic class, so the declaration is edited here (idempotent; the build
+# fails if the generated line changed shape).
+dts=$out/genauth_phone.d.ts
+sed -i 's/^export class AuthenticationClient {$/export class AuthenticationClient<Strict extends boolean = false> {/' "$dts"
+grep -q '^export class AuthenticationClient<Strict extends boolean = false> {$' "$dts" \
+  || { echo "build: could not declare AuthenticationClient<Strict> in $dts" >&2; exit 1; }
+
 # What a bundler ships: the wasm plus the glue minified, both gzipped.
 if [ "$target" = web ]; then scripts/size.sh; fi

@@ -8,6 +8,7 @@ use crate::args::{decode, read, Field, Fields, Kind, Shape, Value};
 use crate::call::start;
 use crate::dto;
 use crate::error::{GenAuthError, Result};
+#[cfg(feature = "flows")]
 use crate::flow::{Flow, FlowKind, PhoneFlow};
 use crate::options::{timeout, ClientOptions};
 use crate::session::{sms_key_of, Endpoint, Request, Session};
@@ -125,6 +126,7 @@ impl AuthenticationClient {
         self.call(Endpoint::UnbindPhone, &dto, &dto::UNBIND_PHONE, &opts)
     }
 
+    #[cfg(feature = "flows")]
     /// The signed-in user's profile (`GET /api/v3/get-profile`, as the official SDK sends
     /// it: each flag in the query, `false` when absent). Needs an access token.
     #[wasm_bindgen(js_name = getProfile, unchecked_return_type = "Promise<Reply<Strict, UserSingleRespDto, UserSingleRespSuccess>>")]
@@ -151,6 +153,7 @@ impl AuthenticationClient {
         Ok(self.session.sms_cooldown(sms_key_of(&sms)))
     }
 
+    #[cfg(feature = "flows")]
     /// The change-number flow: which codes are needed, their sends and cooldowns, the
     /// one-time token, and the change itself (README, "Flows").
     #[wasm_bindgen(js_name = phoneChange, unchecked_return_type = "PhoneChange")]
@@ -162,6 +165,7 @@ impl AuthenticationClient {
         Ok(Flow::create(&self.session, FlowKind::Change, &options)?)
     }
 
+    #[cfg(feature = "flows")]
     /// The remove-number flow: the code to the current number, then the removal.
     #[wasm_bindgen(js_name = phoneRemoval, unchecked_return_type = "PhoneRemoval")]
     pub fn phone_removal(

@@ -6,6 +6,7 @@
 use crate::abort::Abort;
 use crate::args::Fields;
 use crate::call::{Call, OnSuccess, Step};
+#[cfg(feature = "flows")]
 use crate::cooldown_store::CooldownStore;
 use crate::dto;
 use crate::error::{ErrorCode, GenAuthError, Result};
@@ -27,6 +28,7 @@ pub enum Endpoint {
     UpdatePhone,
     UnbindPhone,
     /// The one `GET`: its query is built from the fields.
+    #[cfg(feature = "flows")]
     GetProfile,
 }
 const PATHS: [&str; 5] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone", "get-profile"];
@@ -45,13 +47,15 @@ pub struct Session {
     pub options: ClientOptions,
     /// The endpoint URLs, built once.
     urls: Vec<String>,
-    /// The headers of a POST and of a GET (no content type), built once.
-    headers: [Object; 2],
+    /// The headers every request carries, built once.
+    headers: Object,
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
     /// is set, so a call only hands fetch an object (never changed once built: fetch copies
     /// it, so a call in flight keeps the token it started with).
-    signed_in: RefCell<Option<[Object; 2]>>,
+    signed_in: RefCell<Option<Object>>,
     ledger: RefCell<Ledger>,
+    /// Where the cooldowns are shared with other tabs (feature "flows").
+    #[cfg(feature = "flows")]
     store: CooldownStore,
     freed: Cell<bool>,
 }
@@ -60,25 +64,28 @@ impl Session {
     /// A session for checked options.
     pub fn new(mut options: ClientOptions) -> Session {
         let urls = PATHS.iter().map(|path| options.base_url.clone() + "/api/v3/" + path).collect();
-        let headers = [Object::new(), Object::new()];
-        for (i, h) in headers.iter().enumerate() {
-            let set = |k: &str, v: &str| {
-                let _ = Reflect::set(h, &JsValue::from_str(k), &JsValue::from_str(v));
-            };
-            // A GET has no body, so no content type (as the official SDK's axios sends it).
-            if i == 0 {
-                set("content-type", "application/json");
-            }
-            set("x-authing-app-id", &options.app_id);
-            set("x-authing-request-from", "sdk");
-            set("x-authing-sdk-version", SDK_VERSION);
-            if let Some(lang) = &options.lang {
-                set("x-authing-lang", lang);
-            }
+        let headers = Object::new();
+        let set = |k: &str, v: &str| {
+            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+        };
+        set("content-type", "application/json");
+        set("x-authing-app-id", &options.app_id);
+        set("x-authing-request-from", "sdk");
+        set("x-authing-sdk-version", SDK_VERSION);
+        if let Some(lang) = &options.lang {
+            set("x-authing-lang", lang);
         }
         let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&headers, &t.into())));
-        let store = CooldownStore::open(&options.app_id);
-        Session { options, urls, headers, signed_in, ledger: RefCell::default(), store, freed: Cell::new(false) }
+        Session {
+            #[cfg(feature = "flows")]
+            store: CooldownStore::open(&options.app_id),
+            options,
+            urls,
+            headers,
+            signed_in,
+            ledger: RefCell::default(),
+            freed: Cell::new(false),
+        }
     }
 
     /// `CLIENT_FREED` once `free()` was called.
@@ -102,6 +109,7 @@ impl Session {
     }
 
     /// Whether an access token is set.
+    #[cfg(feature = "flows")]
     pub fn signed_in(&self) -> bool {
         self.signed_in.borrow().is_some()
     }
@@ -111,15 +119,16 @@ impl Session {
     pub fn sms_cooldown(&self, key: u64) -> f64 {
         let now = Date::now();
         let mut ledger = self.ledger.borrow_mut();
-        self.store.load_into(&mut ledger, now);
+        self.load(&mut ledger, now);
         ledger.sms_cooldown_remaining(key, now)
     }
 
     /// Until when (ms since epoch) `key` may not get an SMS; 0 when it may now.
+    #[cfg(feature = "flows")]
     pub fn sms_until(&self, key: u64) -> f64 {
         let now = Date::now();
         let mut ledger = self.ledger.borrow_mut();
-        self.store.load_into(&mut ledger, now);
+        self.load(&mut ledger, now);
         ledger.sms_until(key).filter(|until| *until > now).unwrap_or(0.0)
     }
 
@@ -128,9 +137,18 @@ impl Session {
     pub fn sms_wait(&self, key: u64, until: f64) {
         let now = Date::now();
         let mut ledger = self.ledger.borrow_mut();
-        self.store.load_into(&mut ledger, now);
+        self.load(&mut ledger, now);
         ledger.sms_wait(key, now, until);
+        #[cfg(feature = "flows")]
         self.store.save(&ledger);
+    }
+
+    /// Adds what other tabs stored to `ledger` (feature "flows"; else the ledger is all).
+    fn load(&self, ledger: &mut Ledger, now: f64) {
+        #[cfg(feature = "flows")]
+        self.store.load_into(ledger, now);
+        #[cfg(not(feature = "flows"))]
+        let _ = (ledger, now);
     }
 
     /// Records an update token issued from a verify request sent at `sent_at`.
@@ -144,16 +162,16 @@ impl Session {
     }
 
     /// The headers with the access token as it is now, or `NOT_AUTHENTICATED`.
-    fn signed_in_headers(&self, get: bool) -> Result<JsValue> {
-        let headers = self.signed_in.borrow();
-        let headers = headers
-            .as_ref()
-            .ok_or_else(|| GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken"))?;
-        Ok(headers.get(usize::from(get)).cloned().unwrap_or_default().into())
+    fn signed_in_headers(&self) -> Result<Object> {
+        self.signed_in
+            .borrow()
+            .clone()
+            .ok_or_else(|| GenAuthError::new(ErrorCode::NotAuthenticated, "no access token: sign the user in, then call setAccessToken"))
     }
 
     /// Checks what the client knows against a request, then sends it. `strict`: a refusal in
     /// the envelope rejects (as with `throwOnError`).
+    #[inline(never)]
     pub fn send(self: &Rc<Self>, request: Request, strict: bool) -> Result<(http::Sent, Call)> {
         self.alive()?;
         // Before the request leaves: a token's lifetime is never overestimated.
@@ -169,15 +187,15 @@ impl Session {
                     return Err(e);
                 }
                 // Not required here, but sent along when set, as the official SDKs do.
-                let headers = self.signed_in_headers(false).unwrap_or_else(|_| self.headers[0].clone().into());
+                let headers = self.signed_in.borrow().clone().unwrap_or_else(|| self.headers.clone());
                 (headers, OnSuccess::SmsSent(key))
             }
             Endpoint::VerifyUpdatePhoneRequest => {
                 dto::check_verify(&fields)?;
-                (self.signed_in_headers(false)?, OnSuccess::TokenIssued)
+                (self.signed_in_headers()?, OnSuccess::TokenIssued)
             }
             Endpoint::UpdatePhone => {
-                let headers = self.signed_in_headers(false)?;
+                let headers = self.signed_in_headers()?;
                 let update_token = hash(&[fields.text(dto::UPDATE_TOKEN).unwrap_or_default()]);
                 match self.ledger.borrow().token_state(update_token, sent_at) {
                     TokenState::Expired => {
@@ -190,15 +208,15 @@ impl Session {
                 }
                 (headers, OnSuccess::TokenConsumed(update_token))
             }
-            Endpoint::UnbindPhone => (self.signed_in_headers(false)?, OnSuccess::Nothing),
-            Endpoint::GetProfile => (self.signed_in_headers(true)?, OnSuccess::Nothing),
+            Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
+            #[cfg(feature = "flows")]
+            Endpoint::GetProfile => (without_content_type(&self.signed_in_headers()?), OnSuccess::Nothing),
         };
-        let mut url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
-        let body = if endpoint == Endpoint::GetProfile {
-            url.push_str(&dto::profile_query(&fields));
-            None
-        } else {
-            Some(fields.to_json()?)
+        let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
+        let (url, body) = match endpoint {
+            #[cfg(feature = "flows")]
+            Endpoint::GetProfile => (url + &dto::profile_query(&fields), None),
+            _ => (url, Some(fields.to_json()?)),
         };
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
@@ -213,14 +231,21 @@ impl Session {
     }
 }
 
-/// `headers` plus `authorization: token`, as new objects.
-fn with_token(headers: &[Object; 2], token: &JsValue) -> [Object; 2] {
-    headers.clone().map(|h| {
-        let signed_in = Object::assign(&Object::new(), &h);
-        // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
-        let _ = Reflect::set(&signed_in, &JsValue::from_str("authorization"), token);
-        signed_in
-    })
+/// `headers` plus `authorization: token`, as a new object.
+fn with_token(headers: &Object, token: &JsValue) -> Object {
+    let signed_in = Object::assign(&Object::new(), headers);
+    // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
+    let _ = Reflect::set(&signed_in, &JsValue::from_str("authorization"), token);
+    signed_in
+}
+
+/// A copy of `headers` for a request without a body: no content type, as the official
+/// SDK's axios sends a GET.
+#[cfg(feature = "flows")]
+fn without_content_type(headers: &Object) -> Object {
+    let copy = Object::assign(&Object::new(), headers);
+    let _ = Reflect::delete_property(&copy, &JsValue::from_str("content-type"));
+    copy
 }
 
 /// The cooldown key of a decoded `SendSMSDto`.

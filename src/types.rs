@@ -154,7 +154,12 @@ export interface GenAuthError extends Error {
   /** SMS_COOLDOWN, or HTTP 429 with Retry-After: how long to wait, in ms. */
   retryAfterMs?: number;
 }
+"#;
 
+/// The flow objects' types (feature "flows").
+#[cfg(feature = "flows")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FLOW_TYPES: &'static str = r#"
 /** A phone number a flow knows, with its display form ("+86 138****8000"). */
 export interface FlowNumber {
   phoneNumber: string;
