@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Prints the gzip -9 size of the release web build: wasm, glue, glue minified, and the
 # total a bundler ships (wasm + minified glue). With --check, fails above the budget in
-# size-budget.txt (the one place the budget is written).
+# size-budget.txt (the one place the budget is written). Usage: scripts/size.sh [DIR] [--check]
+# (DIR: pkg, or pkg-flows for the build with the flow objects).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 gz() { gzip -9c "$1" | wc -c; }
-wasm=pkg/genauth_phone_bg.wasm
-glue=pkg/genauth_phone.js
+dir=pkg
+if [ -n "${1:-}" ] && [ "$1" != --check ]; then dir=$1; shift; fi
+wasm=$dir/genauth_phone_bg.wasm
+glue=$dir/genauth_phone.js
 min=$(mktemp --suffix=.js)
 esbuild "$glue" --minify --format=esm --log-level=error > "$min"
 w=$(gz "$wasm"); g=$(gz "$glue"); m=$(gz "$min"); rm -f "$min"
