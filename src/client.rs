@@ -190,10 +190,13 @@ impl AuthenticationClient {
     /// Reads a method's arguments and starts it, or rejects before any traffic. Not
     /// generic, so the methods share one copy of it.
     fn call(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Promise {
-        let session = &self.session;
-        let first =
-            session.alive().and_then(|()| request(endpoint, dto, shape, opts, session.options.timeout_ms)).and_then(|r| session.step(r));
-        start(first.map_err(JsValue::from))
+        start(self.first_step(endpoint, dto, shape, opts).map_err(JsValue::from))
+    }
+
+    fn first_step(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<crate::call::Step> {
+        self.session.alive()?;
+        let request = request(endpoint, dto, shape, opts, self.session.options.timeout_ms)?;
+        self.session.step(request)
     }
 }
 

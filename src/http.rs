@@ -57,10 +57,17 @@ pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abo
 pub struct Answer {
     pub status: f64,
     pub envelope: Option<JsValue>,
-    pub retry_after_ms: Option<f64>,
+    response: Response,
 }
 
 impl Answer {
+    /// `Retry-After` in ms, when the server sent it in seconds (the HTTP-date form is rare for
+    /// APIs and is ignored). Read only when needed: most answers never ask.
+    pub fn retry_after_ms(&self) -> Option<f64> {
+        let value = self.response.headers().get("retry-after").ok().flatten()?;
+        crate::validate::decimal_at_most(value.as_bytes(), 86_400).map(|s| f64::from(s) * 1000.0)
+    }
+
     /// The envelope's own `statusCode` (0 without an envelope).
     pub fn status_code(&self) -> f64 {
         self.envelope.as_ref().map_or(0.0, status_code)
@@ -90,10 +97,7 @@ fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Resul
     drop(abort);
     let response: Response = response.unchecked_into();
     let envelope = parse_json(&text).ok().filter(|e| status_code(e).is_finite());
-    // Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored).
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let retry_after_ms = retry_after.and_then(|v| crate::validate::decimal_at_most(v.as_bytes(), 86_400)).map(|s| f64::from(s) * 1000.0);
-    Ok(Answer { status: f64::from(response.status()), envelope, retry_after_ms })
+    Ok(Answer { status: f64::from(response.status()), envelope, response })
 }
 
 /// The own `statusCode` of a JSON object; NaN when it has none that is a number.
@@ -115,7 +119,7 @@ pub fn http_status_error(answer: &Answer) -> Error {
     if let Some(env) = &answer.envelope {
         set_envelope_fields(&e, env);
     }
-    if let Some(ms) = answer.retry_after_ms {
+    if let Some(ms) = answer.retry_after_ms() {
         set(&e, "retryAfterMs", &ms.into());
     }
     e

@@ -64,18 +64,8 @@ impl Session {
     /// A session for checked options.
     pub fn new(mut options: ClientOptions) -> Session {
         let urls = PATHS.iter().map(|path| options.base_url.clone() + "/api/v3/" + path).collect();
-        let headers = Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
-        };
-        set("content-type", "application/json");
-        set("x-authing-app-id", &options.app_id);
-        set("x-authing-request-from", "sdk");
-        set("x-authing-sdk-version", SDK_VERSION);
-        if let Some(lang) = &options.lang {
-            set("x-authing-lang", lang);
-        }
-        let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&headers, &t.into())));
+        let headers = headers(&options, None, true);
+        let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&options, &t.into())));
         Session {
             #[cfg(feature = "flows")]
             store: CooldownStore::open(&options.app_id),
@@ -105,7 +95,7 @@ impl Session {
 
     /// Sets the access token (a checked JS string), or signs out with `None`.
     pub fn set_token(&self, token: Option<&JsValue>) {
-        *self.signed_in.borrow_mut() = token.map(|t| with_token(&self.headers, t));
+        *self.signed_in.borrow_mut() = token.map(|t| with_token(&self.options, t));
     }
 
     /// Whether an access token is set.
@@ -210,7 +200,10 @@ impl Session {
             }
             Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
             #[cfg(feature = "flows")]
-            Endpoint::GetProfile => (without_content_type(&self.signed_in_headers()?), OnSuccess::Nothing),
+            Endpoint::GetProfile => {
+                let token = crate::args::get(&self.signed_in_headers()?.into(), &JsValue::from_str("authorization")).ok();
+                (headers(&self.options, token.as_ref(), false), OnSuccess::Nothing)
+            }
         };
         let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
         let (url, body) = match endpoint {
@@ -231,21 +224,34 @@ impl Session {
     }
 }
 
-/// `headers` plus `authorization: token`, as a new object.
-fn with_token(headers: &Object, token: &JsValue) -> Object {
-    let signed_in = Object::assign(&Object::new(), headers);
-    // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
-    let _ = Reflect::set(&signed_in, &JsValue::from_str("authorization"), token);
-    signed_in
+/// The headers of a request: the app's, the token's when given, and the content type when it
+/// has a body (the official SDK's axios sends none on a GET). Built when the client is made and
+/// when the token changes; never changed afterwards.
+fn headers(options: &ClientOptions, token: Option<&JsValue>, body: bool) -> Object {
+    let headers = Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&headers, &JsValue::from_str(k), v);
+    };
+    let text = |v: &str| JsValue::from_str(v);
+    if body {
+        set("content-type", &text("application/json"));
+    }
+    set("x-authing-app-id", &text(&options.app_id));
+    set("x-authing-request-from", &text("sdk"));
+    set("x-authing-sdk-version", &text(SDK_VERSION));
+    if let Some(lang) = &options.lang {
+        set("x-authing-lang", &text(lang));
+    }
+    if let Some(token) = token {
+        // Raw, as the seeds' SDK sends it; the server also takes "Bearer <token>".
+        set("authorization", token);
+    }
+    headers
 }
 
-/// A copy of `headers` for a request without a body: no content type, as the official
-/// SDK's axios sends a GET.
-#[cfg(feature = "flows")]
-fn without_content_type(headers: &Object) -> Object {
-    let copy = Object::assign(&Object::new(), headers);
-    let _ = Reflect::delete_property(&copy, &JsValue::from_str("content-type"));
-    copy
+/// The headers of a request with a body, signed in with `token`.
+fn with_token(options: &ClientOptions, token: &JsValue) -> Object {
+    headers(options, Some(token), true)
 }
 
 /// The cooldown key of a decoded `SendSMSDto`.

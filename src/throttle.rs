@@ -29,7 +29,7 @@ pub fn check(session: &Session, key: u64, answer: &Answer, strict: bool) -> Resu
 fn server_wait(answer: &Answer) -> f64 {
     let message = answer.envelope.as_ref().and_then(|e| crate::args::own(e, "message")).and_then(|m| m.as_string());
     let in_message = message.as_deref().and_then(first_number).filter(|s| (1..=3600).contains(s)).map(|s| f64::from(s) * 1000.0);
-    answer.retry_after_ms.or(in_message).unwrap_or(SMS_COOLDOWN_MS)
+    answer.retry_after_ms().or(in_message).unwrap_or(SMS_COOLDOWN_MS)
 }
 
 /// The first run of ASCII digits in `text`, if it is a number below a million.
