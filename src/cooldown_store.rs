@@ -11,7 +11,6 @@
 //! malformed entry is skipped, never trusted.
 
 use crate::args::get;
-use crate::ledger::Ledger;
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
 
@@ -35,22 +34,21 @@ impl CooldownStore {
         CooldownStore { storage, key }
     }
 
-    /// Adds the cooldowns another tab (or an earlier page) stored to `ledger`.
-    pub fn load_into(&self, ledger: &mut Ledger, now: f64) {
-        let Some(storage) = &self.storage else { return };
-        let Ok(Some(text)) = storage.get_item(&self.key) else { return };
-        for (key, until) in parse(&text).into_iter().take(MAX_ENTRIES) {
-            if until > now {
-                ledger.sms_wait(key, now, until);
-            }
-        }
+    /// The cooldowns another tab (or an earlier page) stored. Called with no ledger borrowed:
+    /// the page may have replaced `getItem`, and it may call back into the client.
+    pub fn load(&self) -> Vec<(u64, f64)> {
+        let Some(storage) = &self.storage else { return Vec::new() };
+        let Ok(Some(text)) = storage.get_item(&self.key) else { return Vec::new() };
+        let mut entries = parse(&text);
+        entries.truncate(MAX_ENTRIES);
+        entries
     }
 
-    /// Stores the cooldowns `ledger` knows, so other tabs and a reload see them.
-    pub fn save(&self, ledger: &Ledger) {
+    /// Stores `text` (from [`format_entries`]), so other tabs and a reload see it.
+    pub fn save(&self, text: &str) {
         let Some(storage) = &self.storage else { return };
         // A full or blocked storage only costs the sharing: the cooldown is still enforced here.
-        let _ = storage.set_item(&self.key, &format_entries(ledger.sms_waits()));
+        let _ = storage.set_item(&self.key, text);
     }
 }
 

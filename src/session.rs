@@ -108,37 +108,42 @@ impl Session {
     /// stored.
     pub fn sms_cooldown(&self, key: u64) -> f64 {
         let now = Date::now();
-        let mut ledger = self.ledger.borrow_mut();
-        self.load(&mut ledger, now);
-        ledger.sms_cooldown_remaining(key, now)
+        self.load(now);
+        self.ledger.borrow().sms_cooldown_remaining(key, now)
     }
 
     /// Until when (ms since epoch) `key` may not get an SMS; 0 when it may now.
     #[cfg(feature = "flows")]
     pub fn sms_until(&self, key: u64) -> f64 {
         let now = Date::now();
-        let mut ledger = self.ledger.borrow_mut();
-        self.load(&mut ledger, now);
-        ledger.sms_until(key).filter(|until| *until > now).unwrap_or(0.0)
+        self.load(now);
+        self.ledger.borrow().sms_until(key).filter(|until| *until > now).unwrap_or(0.0)
     }
 
     /// Records that `key` may not get an SMS before `until` (a send, or the server's word),
     /// and shares it with other tabs.
     pub fn sms_wait(&self, key: u64, until: f64) {
         let now = Date::now();
-        let mut ledger = self.ledger.borrow_mut();
-        self.load(&mut ledger, now);
-        ledger.sms_wait(key, now, until);
+        self.load(now);
+        self.ledger.borrow_mut().sms_wait(key, now, until);
         #[cfg(feature = "flows")]
-        self.store.save(&ledger);
+        {
+            let text = crate::cooldown_store::format_entries(self.ledger.borrow().sms_waits());
+            self.store.save(&text);
+        }
     }
 
-    /// Adds what other tabs stored to `ledger` (feature "flows"; else the ledger is all).
-    fn load(&self, ledger: &mut Ledger, now: f64) {
+    /// Adds what other tabs stored to the ledger (feature "flows"; else the ledger is all).
+    /// Storage is read before the ledger is borrowed: no borrow is held while JS runs.
+    fn load(&self, now: f64) {
         #[cfg(feature = "flows")]
-        self.store.load_into(ledger, now);
+        for (key, until) in self.store.load() {
+            if until > now {
+                self.ledger.borrow_mut().sms_wait(key, now, until);
+            }
+        }
         #[cfg(not(feature = "flows"))]
-        let _ = (ledger, now);
+        let _ = now;
     }
 
     /// Records an update token issued from a verify request sent at `sent_at`.

@@ -39,14 +39,17 @@ pub(super) fn succeeded(
             None => Ok(None),
         };
     }
+    // Read before the state is borrowed: reading the envelope is JS.
+    let issued = if op == Op::Verify { issued_token(envelope) } else { (None, None) };
     let mut s = flow.state.borrow_mut();
     match op {
         Op::SendNew => s.sent_new = to,
         Op::SendCurrent => s.sent_current = to,
         Op::Verify => {
-            if let (Some(token), Some(secs)) = issued_token(envelope) {
+            if let (Some(token), Some(secs)) = issued {
                 let expires_at = sent_at + secs * 1000.0;
                 s.token = Some((token, expires_at));
+                s.expired = false;
                 drop(s);
                 flow.arm_expiry(expires_at);
             }
@@ -65,16 +68,19 @@ pub(super) fn succeeded(
 
 /// The failure, with `field` naming the input it is about where the answer says so; the
 /// state learns what the refusal taught (the pool verifies the old number; the token is dead).
-pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
+/// The flag: verification of the current number was just turned on (read it now).
+pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> (JsValue, bool) {
     let number = |key| own(&error, key).and_then(|v| v.as_f64()).unwrap_or(0.0);
     let code = own(&error, "code").and_then(|c| c.as_string()).unwrap_or_default();
     let message = own(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
     let (api_code, status) = (number("apiCode"), number("statusCode"));
     let mut s = flow.state.borrow_mut();
+    let mut turned_on = false;
     let field = match op {
         Op::Verify if !s.verify_old && status == 400.0 && mentions(&message, &["oldphone", "old phone", "旧手机号"]) => {
             // The pool verifies the old number: ask for its code instead of failing generically.
             s.verify_old = true;
+            turned_on = true;
             Some("currentCode")
         }
         Op::Verify if api_code == 2001.0 || api_code == 2300.0 || mentions(&message, &["verification code", "验证码"]) => {
@@ -93,10 +99,12 @@ pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
     if op == Op::Confirm && s.kind == FlowKind::Change && dead_token {
         s.token = None;
     }
+    // Released before touching JS: a setter planted on Error.prototype may call back in.
+    drop(s);
     if let (Some(field), Some(e)) = (field, error.dyn_ref::<Error>()) {
         set(e, "field", &JsValue::from_str(field));
     }
-    error
+    (error, turned_on)
 }
 
 /// Whether `text` contains any of `words`, ignoring ASCII case (byte windows: core's string

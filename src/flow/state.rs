@@ -64,8 +64,8 @@ pub enum Target {
     Current,
 }
 
-/// The whole state of a flow.
-#[derive(Debug)]
+/// The whole state of a flow. No `Debug`: it holds the update token.
+#[derive(Clone)]
 pub struct State {
     pub kind: FlowKind,
     pub new: Option<Number>,
@@ -78,6 +78,8 @@ pub struct State {
     pub sent_current: Option<Number>,
     /// Change: the update token and when it expires (ms since epoch).
     pub token: Option<(String, f64)>,
+    /// The last token expired unused (until codes are verified again or the inputs change).
+    pub expired: bool,
     pub done: bool,
     pub busy: Option<Op>,
     /// Bumped whenever what is in flight stops mattering (cancel, a new number): an answer
@@ -95,6 +97,7 @@ impl State {
             sent_new: None,
             sent_current: None,
             token: None,
+            expired: false,
             done: false,
             busy: None,
             generation: 0,
@@ -157,6 +160,7 @@ impl State {
         }
         self.new = Some(number);
         self.token = None;
+        self.expired = false;
         self.forget_in_flight();
         true
     }
@@ -169,6 +173,7 @@ impl State {
         }
         self.verify_old = on;
         self.token = None;
+        self.expired = false;
         true
     }
 
@@ -176,6 +181,7 @@ impl State {
     pub fn live_token(&mut self, now: f64) -> Option<&str> {
         if self.token.as_ref().is_some_and(|(_, expires_at)| now >= *expires_at) {
             self.token = None;
+            self.expired = true;
         }
         self.token.as_ref().map(|(t, _)| t.as_str())
     }
@@ -245,6 +251,7 @@ mod tests {
         s.token = Some(("t".into(), 1000.0));
         assert_eq!(s.live_token(999.0), Some("t"));
         assert_eq!(s.live_token(1000.0), None);
+        assert!(s.expired);
         assert_eq!(s.step(), Step::Codes);
     }
 

@@ -110,10 +110,13 @@ async fn change_without_old_number_verification_and_a_double_confirm() {
     // Done is done.
     expect_err(f.send_code(s("new")), "INVALID_STATE").await;
 
+    // A done flow keeps its number.
+    let e = f.set_new_number(s(&super::support::new_phone()), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code_of(&e), "INVALID_STATE");
     let heard_before = heard.length();
     unsubscribe.call0(&JsValue::UNDEFINED).unwrap();
-    f.cancel();
-    f.set_new_number(s(&super::support::new_phone()), JsValue::UNDEFINED).unwrap();
+    unsubscribe.call0(&JsValue::UNDEFINED).unwrap();
+    expect_err(f.send_code(s("new")), "INVALID_STATE").await;
     assert_eq!(heard.length(), heard_before, "unsubscribed");
 }
 
@@ -211,7 +214,8 @@ async fn a_number_edited_after_a_send_starts_the_codes_over() {
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("newCode"));
     expect_err(f.send_code(s("sideways")), "INVALID_ARGUMENT").await;
     expect_err(f.send_code(s("current")), "INVALID_STATE").await;
-    expect_err(f.confirm(JsValue::UNDEFINED), "TOKEN_EXPIRED").await;
+    // Nothing verified yet: nothing to confirm.
+    expect_err(f.confirm(JsValue::UNDEFINED), "INVALID_STATE").await;
     assert_eq!(request_count().await, before);
 }
 
@@ -376,4 +380,87 @@ async fn get_profile_is_sent_as_the_official_sdk_sends_it() {
     c.set_access_token(JsValue::NULL).unwrap();
     expect_err(c.get_profile(JsValue::UNDEFINED, none()), "NOT_AUTHENTICATED").await;
     assert!(c.set_access_token(JsValue::UNDEFINED).is_err(), "undefined is not a sign-out");
+}
+
+/// Calls `name` on a flow held as a JS object.
+fn invoke(flow: &JsValue, name: &str, args: &[JsValue]) -> JsValue {
+    let f: Function = Reflect::get(flow, &s(name)).unwrap().unchecked_into();
+    Reflect::apply(&f, flow, &args.iter().collect::<Array>()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn listeners_and_planted_setters_cannot_break_a_flow() {
+    settings(false, 60.0).await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    let phone = new_phone();
+    let flow: JsValue = change(&c, &[("newPhoneNumber", s(&phone))]).into();
+    // A listener that throws, and one that calls back into the flow on every change: reads
+    // the state, starts a send (refused while one runs, or started), and subscribes again.
+    invoke(&flow, "subscribe", &[Function::new_no_args("throw new Error('listener')").into()]);
+    let reentrant = Function::new_with_args(
+        "",
+        "this.calls = (this.calls || 0) + 1; void this.flow.state; this.flow.sendCode('new').catch(() => {}); \
+         if (this.calls < 3) this.flow.subscribe(() => {});",
+    );
+    let ctx = obj(&[("flow", flow.clone())]);
+    invoke(&flow, "subscribe", &[reentrant.bind0(&ctx).into()]);
+    // Setters planted on the prototypes the flow's objects inherit from, calling back in.
+    let plant = Function::new_with_args(
+        "flow",
+        "for (const [proto, key] of [[Object.prototype, 'sends'], [Error.prototype, 'field']]) \
+         Object.defineProperty(proto, key, { configurable: true, set(v) { void flow.state; flow.cancel(); } });",
+    );
+    let unplant = Function::new_no_args("delete Object.prototype.sends; delete Error.prototype.field;");
+    plant.call1(&JsValue::UNDEFINED, &flow).unwrap();
+    let sent = call(invoke(&flow, "sendCode", &[s("new")]).unchecked_into()).await;
+    let wrong = call(invoke(&flow, "verify", &[codes("000000", None)]).unchecked_into()).await;
+    unplant.call0(&JsValue::UNDEFINED).unwrap();
+    // Whatever those did, the module still works and every promise settled.
+    assert!(sent.is_ok() || sent.is_err());
+    assert!(wrong.is_err());
+    let calls = get_num(&ctx, &["calls"]).unwrap_or(0.0);
+    assert!(calls >= 1.0, "the listener ran");
+    // With the setters gone (the listeners stay), the whole change goes through.
+    invoke(&flow, "cancel", &[]);
+    let other = new_phone();
+    invoke(&flow, "setNewNumber", &[s(&other)]);
+    let mut sent = call(invoke(&flow, "sendCode", &[s("new")]).unchecked_into()).await;
+    if sent.is_err() {
+        // The re-entrant listener's own send may be the one running: the same promise.
+        sleep(100.0).await;
+        sent = Ok(JsValue::UNDEFINED);
+    }
+    assert!(sent.is_ok());
+    let code = latest_code(BIND, &other).await;
+    call(invoke(&flow, "verify", &[codes(&code, None)]).unchecked_into()).await.expect("verified");
+    call(invoke(&flow, "confirm", &[]).unchecked_into()).await.expect("confirmed");
+    assert_eq!(user_phone(&user.id).await.as_deref(), Some(other.as_str()));
+    // And a fresh call on the client still works.
+    let p = call(c.send_sms(sms(BIND, &new_phone()), none())).await.unwrap();
+    assert_eq!(get_num(&p, &["statusCode"]), Some(200.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_background_profile_read_never_rejects_unhandled() {
+    settings(false, 60.0).await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    // The README's order: create, then send at once (the background read gives way).
+    let f = c.phone_removal(JsValue::UNDEFINED).unwrap();
+    call(f.send_code(JsValue::UNDEFINED)).await.expect("sent after reading the profile itself");
+    assert_eq!(send_field(&f, 0, "sent"), JsValue::TRUE);
+    // A profile read that fails (signed out) shows in the state, once, and is not retried.
+    let signed_out = client(None);
+    signed_out.set_access_token(s(&user.token)).unwrap();
+    let g = signed_out.phone_removal(JsValue::UNDEFINED).unwrap();
+    signed_out.set_access_token(JsValue::NULL).unwrap();
+    idle(&g).await;
+    let before = request_count().await;
+    sleep(200.0).await;
+    assert_eq!(request_count().await, before, "no retry loop");
+    // A freed flow's background read settles quietly too.
+    let h = c.phone_removal(JsValue::UNDEFINED).unwrap();
+    h.retire();
+    sleep(100.0).await;
 }
