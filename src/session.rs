@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 
 const SDK_VERSION: &str = concat!("genauth-phone-wasm:", env!("CARGO_PKG_VERSION"));
 
-/// The endpoints, in the order of [`PATHS`].
+/// The endpoints, the POSTs in the order of [`PATHS`].
 #[derive(Clone, Copy, PartialEq)]
 pub enum Endpoint {
     SendSms,
@@ -31,7 +31,7 @@ pub enum Endpoint {
     #[cfg(feature = "flows")]
     GetProfile,
 }
-const PATHS: [&str; 5] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone", "get-profile"];
+const PATHS: [&str; 4] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone"];
 
 /// A call, read and checked: what to send and how long to wait for it.
 pub struct Request {
@@ -46,7 +46,7 @@ pub struct Request {
 pub struct Session {
     pub options: ClientOptions,
     /// The endpoint URLs, built once.
-    urls: Vec<String>,
+    urls: Vec<JsValue>,
     /// The headers every request carries, built once.
     headers: Object,
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
@@ -63,7 +63,8 @@ pub struct Session {
 impl Session {
     /// A session for checked options.
     pub fn new(mut options: ClientOptions) -> Session {
-        let urls = PATHS.iter().map(|path| options.base_url.clone() + "/api/v3/" + path).collect();
+        // As JS strings: a call hands fetch one without converting it again.
+        let urls = PATHS.iter().map(|path| JsValue::from(options.base_url.clone() + "/api/v3/" + path)).collect();
         let headers = headers(&options, None, true);
         let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&options, &t.into())));
         Session {
@@ -210,15 +211,17 @@ impl Session {
                 (headers(&self.options, token.as_ref(), false), OnSuccess::Nothing)
             }
         };
-        let url = self.urls.get(endpoint as usize).cloned().unwrap_or_default();
         let (url, body) = match endpoint {
             #[cfg(feature = "flows")]
-            Endpoint::GetProfile => (url + &dto::profile_query(&fields), None),
-            _ => (url, Some(fields.to_json()?)),
+            Endpoint::GetProfile => {
+                let url = self.options.base_url.clone() + "/api/v3/get-profile" + &dto::profile_query(&fields);
+                (JsValue::from(url), None)
+            }
+            _ => (self.urls.get(endpoint as usize).cloned().unwrap_or_default(), Some(fields.to_json()?)),
         };
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
-        let sent = http::send(&JsValue::from(url), &headers, body.as_ref(), abort);
+        let sent = http::send(&url, &headers, body.as_ref(), abort);
         Ok((sent, Call { session: Rc::clone(self), on_success, sent_at, strict }))
     }
 
