@@ -9,6 +9,7 @@ use super::{Flow, Sent, Work};
 use crate::args::own;
 use crate::call::issued_token;
 use crate::error::set;
+use crate::validate::{problem, Rule};
 use js_sys::Error;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -25,9 +26,15 @@ pub(super) fn succeeded(
 ) -> Result<Option<Sent>, JsValue> {
     if op == Op::Profile || then.is_some() {
         let data = own(envelope, "data").unwrap_or_default();
-        let phone = own(&data, "phone").and_then(|p| p.as_string()).filter(|p| !p.is_empty());
+        // Checked like any number the client sends: a malformed one from the server is unknown.
+        let valid = |rule, text: &String| problem(rule, text).is_none();
+        let phone = own(&data, "phone").and_then(|p| p.as_string()).filter(|p| valid(Rule::Phone, p));
+        // No country code is the server's default; a malformed one makes the number unknown.
         let country_code = own(&data, "phoneCountryCode").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
-        let current = phone.map(|p| Number::new(&p, country_code.as_deref()));
+        let current = match country_code {
+            Some(cc) if !valid(Rule::CountryCode, &cc) => None,
+            cc => phone.map(|p| Number::new(&p, cc.as_deref())),
+        };
         let known = current.is_some();
         flow.state.borrow_mut().current = current;
         return match then {
