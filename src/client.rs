@@ -79,10 +79,10 @@ impl AuthenticationClient {
     }
 
     /// Sends an SMS code. Refused with `SMS_COOLDOWN` (and `retryAfterMs`) while this
-    /// channel and number wait: 60 s after a successful send (from this client, a reload or
-    /// another tab of the origin), or as long as the server said when it refused one with
-    /// 429 (HTTP 429 rejects with `SMS_COOLDOWN`; an envelope 429 resolves, or rejects with
-    /// `SMS_COOLDOWN` under `throwOnError`). No access token is needed.
+    /// channel and number wait: 60 s after a successful send. With the flows (feature
+    /// "flows") the wait is also shared with reloads and other tabs of the origin, and a
+    /// server's 429 starts one as long as it said (HTTP 429 then rejects with `SMS_COOLDOWN`).
+    /// No access token is needed.
     #[wasm_bindgen(js_name = sendSms, unchecked_return_type = "Promise<SendSMSRespDto>")]
     pub fn send_sms(
         &self,
@@ -153,27 +153,25 @@ impl AuthenticationClient {
         Ok(self.session.sms_cooldown(sms_key_of(&sms)))
     }
 
-    #[cfg(feature = "flows")]
     /// The change-number flow: which codes are needed, their sends and cooldowns, the
     /// one-time token, and the change itself (README, "Flows").
+    #[cfg(feature = "flows")]
     #[wasm_bindgen(js_name = phoneChange, unchecked_return_type = "PhoneChange")]
     pub fn phone_change(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "PhoneChangeOptions | null")] options: JsValue,
     ) -> core::result::Result<PhoneFlow, JsValue> {
-        self.session.alive()?;
-        Ok(Flow::create(&self.session, FlowKind::Change, &options)?)
+        self.flow(FlowKind::Change, &options)
     }
 
-    #[cfg(feature = "flows")]
     /// The remove-number flow: the code to the current number, then the removal.
+    #[cfg(feature = "flows")]
     #[wasm_bindgen(js_name = phoneRemoval, unchecked_return_type = "PhoneRemoval")]
     pub fn phone_removal(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "PhoneRemovalOptions | null")] options: JsValue,
     ) -> core::result::Result<PhoneFlow, JsValue> {
-        self.session.alive()?;
-        Ok(Flow::create(&self.session, FlowKind::Removal, &options)?)
+        self.flow(FlowKind::Removal, &options)
     }
 
     /// Retires the client: later calls reject with `CLIENT_FREED`; calls in flight still
@@ -193,22 +191,24 @@ impl AuthenticationClient {
         start(self.first_step(endpoint, dto, shape, opts).map_err(JsValue::from))
     }
 
+    /// A method's arguments, read once and checked, sent.
     fn first_step(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<crate::call::Step> {
         self.session.alive()?;
-        let request = request(endpoint, dto, shape, opts, self.session.options.timeout_ms)?;
-        self.session.step(request)
+        let fields = decode(dto, shape)?;
+        let (timeout_ms, signal) = call_options(opts, self.session.options.timeout_ms)?;
+        self.session.step(Request { endpoint, fields, timeout_ms, signal })
+    }
+
+    /// A flow of `kind` on this client.
+    #[cfg(feature = "flows")]
+    fn flow(&self, kind: FlowKind, options: &JsValue) -> core::result::Result<PhoneFlow, JsValue> {
+        self.session.alive()?;
+        Ok(Flow::create(&self.session, kind, options)?)
     }
 }
 
-/// A method's arguments, read once and checked.
-fn request(endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue, default_timeout: f64) -> Result<Request> {
-    let fields = decode(dto, shape)?;
-    let (timeout_ms, signal) = call_options(opts, default_timeout)?;
-    Ok(Request { endpoint, fields, timeout_ms, signal })
-}
-
 /// The per-call timeout and signal of `opts` (a `CallOptions`, or absent).
-pub fn call_options(opts: &JsValue, default_timeout: f64) -> Result<(f64, Option<JsValue>)> {
+fn call_options(opts: &JsValue, default_timeout: f64) -> Result<(f64, Option<JsValue>)> {
     if opts.is_undefined() || opts.is_null() {
         return Ok((default_timeout, None));
     }

@@ -52,7 +52,7 @@ pub struct Session {
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
     /// is set, so a call only hands fetch an object (never changed once built: fetch copies
     /// it, so a call in flight keeps the token it started with).
-    signed_in: RefCell<Option<Object>>,
+    signed_in: RefCell<Option<SignedIn>>,
     ledger: RefCell<Ledger>,
     /// Where the cooldowns are shared with other tabs (feature "flows").
     #[cfg(feature = "flows")]
@@ -66,7 +66,7 @@ impl Session {
         // As JS strings: a call hands fetch one without converting it again.
         let urls = PATHS.iter().map(|path| JsValue::from(options.base_url.clone() + "/api/v3/" + path)).collect();
         let headers = headers(&options, None, true);
-        let signed_in = RefCell::new(options.access_token.take().map(|t| with_token(&options, &t.into())));
+        let signed_in = RefCell::new(options.access_token.take().map(|t| SignedIn::new(&options, t.into())));
         Session {
             #[cfg(feature = "flows")]
             store: CooldownStore::open(&options.app_id),
@@ -96,7 +96,7 @@ impl Session {
 
     /// Sets the access token (a checked JS string), or signs out with `None`.
     pub fn set_token(&self, token: Option<&JsValue>) {
-        *self.signed_in.borrow_mut() = token.map(|t| with_token(&self.options, t));
+        *self.signed_in.borrow_mut() = token.map(|t| SignedIn::new(&self.options, t.clone()));
     }
 
     /// Whether an access token is set.
@@ -113,12 +113,14 @@ impl Session {
         self.ledger.borrow().sms_cooldown_remaining(key, now)
     }
 
-    /// Until when (ms since epoch) `key` may not get an SMS; 0 when it may now.
+    /// For each key, until when (ms since epoch) it may not get an SMS; 0 when it may now (or
+    /// for no key). Other tabs' cooldowns are read once for all of them.
     #[cfg(feature = "flows")]
-    pub fn sms_until(&self, key: u64) -> f64 {
+    pub fn sms_until(&self, keys: &[Option<u64>]) -> Vec<f64> {
         let now = Date::now();
         self.load(now);
-        self.ledger.borrow().sms_until(key).filter(|until| *until > now).unwrap_or(0.0)
+        let ledger = self.ledger.borrow();
+        keys.iter().map(|k| k.and_then(|k| ledger.sms_until(k)).filter(|until| *until > now).unwrap_or(0.0)).collect()
     }
 
     /// Records that `key` may not get an SMS before `until` (a send, or the server's word),
@@ -159,6 +161,11 @@ impl Session {
 
     /// The headers with the access token as it is now, or `NOT_AUTHENTICATED`.
     fn signed_in_headers(&self) -> Result<Object> {
+        self.token().map(|s| s.headers)
+    }
+
+    /// The access token as it is now (with its headers), or `NOT_AUTHENTICATED`.
+    fn token(&self) -> Result<SignedIn> {
         self.signed_in
             .borrow()
             .clone()
@@ -183,7 +190,7 @@ impl Session {
                     return Err(e);
                 }
                 // Not required here, but sent along when set, as the official SDKs do.
-                let headers = self.signed_in.borrow().clone().unwrap_or_else(|| self.headers.clone());
+                let headers = self.signed_in.borrow().as_ref().map_or_else(|| self.headers.clone(), |s| s.headers.clone());
                 (headers, OnSuccess::SmsSent(key))
             }
             Endpoint::VerifyUpdatePhoneRequest => {
@@ -206,10 +213,7 @@ impl Session {
             }
             Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
             #[cfg(feature = "flows")]
-            Endpoint::GetProfile => {
-                let token = crate::args::get(&self.signed_in_headers()?.into(), &JsValue::from_str("authorization")).ok();
-                (headers(&self.options, token.as_ref(), false), OnSuccess::Nothing)
-            }
+            Endpoint::GetProfile => (headers(&self.options, Some(&self.token()?.token), false), OnSuccess::Nothing),
         };
         let (url, body) = match endpoint {
             #[cfg(feature = "flows")]
@@ -257,9 +261,23 @@ fn headers(options: &ClientOptions, token: Option<&JsValue>, body: bool) -> Obje
     headers
 }
 
-/// The headers of a request with a body, signed in with `token`.
-fn with_token(options: &ClientOptions, token: &JsValue) -> Object {
-    headers(options, Some(token), true)
+/// An access token (a checked JS string) and the headers of a request with a body that carry it.
+#[derive(Clone)]
+struct SignedIn {
+    /// For get-profile's own headers (feature "flows").
+    #[cfg(feature = "flows")]
+    token: JsValue,
+    headers: Object,
+}
+
+impl SignedIn {
+    fn new(options: &ClientOptions, token: JsValue) -> SignedIn {
+        SignedIn {
+            headers: headers(options, Some(&token), true),
+            #[cfg(feature = "flows")]
+            token,
+        }
+    }
 }
 
 /// The cooldown key of a decoded `SendSMSDto`.

@@ -1,7 +1,7 @@
 //! The flow's JS methods: thin, each reads its arguments once and hands over to [`Flow`].
 
 use super::state::{FlowKind, Number, Op, Step, Target};
-use super::{snapshot, Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
+use super::{Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
 use crate::args::{decode, read, Fields, Value};
 use crate::dto;
 use crate::error::{ErrorCode, GenAuthError};
@@ -30,7 +30,8 @@ impl PhoneFlow {
         let unsubscribe = Closure::<dyn FnMut()>::new(move || {
             if let Some(flow) = flow.upgrade() {
                 let mut listeners = flow.listeners.borrow_mut();
-                if let Some(i) = listeners.iter().position(|l| JsValue::from(l) == JsValue::from(&listener)) {
+                let same = |a: &JsValue, b: &JsValue| a == b;
+                if let Some(i) = listeners.iter().position(|l| same(l, &listener)) {
                     listeners.remove(i);
                 }
             }
@@ -106,7 +107,7 @@ impl PhoneFlow {
             (FlowKind::Removal, t) if absent || t == Some("current") => Target::Current,
             _ => return flow.reject(GenAuthError::invalid("target", "must be \"new\" or \"current\"")),
         };
-        flow.begin(snapshot::send_op(target), Some(Work::Send(target)))
+        flow.begin(target.send_op(), Some(Work::Send(target)))
     }
 
     /// Change: exchanges the codes for the one-time token, which stays inside the module

@@ -2,7 +2,7 @@
 //! it needs the current number), and what its answer does to the flow ([`Flow::finish`]).
 
 use super::state::{Number, Op, Target};
-use super::{allowed, answer, snapshot, Flow, InFlight, Pending, Sent, Work};
+use super::{allowed, answer, Flow, InFlight, Pending, Sent, Work};
 use crate::args::{Fields, Value};
 use crate::call::{start, After, Next};
 use crate::dto;
@@ -121,17 +121,20 @@ impl Flow {
             Some(Work::Ready(request)) => Ok((request, None)),
             Some(Work::Send(target)) => {
                 let n = s.number(target).ok_or_else(unknown)?.clone();
-                let values = vec![text(snapshot::channel(target)), text(&n.digits), text(&n.country_code)];
+                let values = vec![text(target.channel()), text(&n.digits), text(&n.country_code)];
                 Ok((request(Endpoint::SendSms, Fields { shape: &dto::SEND_SMS, values }), Some(n)))
             }
             Some(Work::Verify { new_code, current_code }) => {
                 let new = s.new.as_ref().ok_or_else(|| Self::refuse("set the new number first (setNewNumber)"))?;
-                let mut payload = vec![text(&new.digits), text(&new_code), text(&new.country_code), None, None, None];
-                if let Some(code) = current_code {
-                    let current = s.current.as_ref().ok_or_else(unknown)?;
-                    payload.splice(3.., [text(&current.digits), text(&code), text(&current.country_code)]);
-                }
-                let payload = Fields { shape: &dto::PHONE_PASS_CODE_PAYLOAD, values: payload };
+                let [old_number, old_code, old_country_code] = match current_code {
+                    Some(code) => {
+                        let current = s.current.as_ref().ok_or_else(unknown)?;
+                        [text(&current.digits), text(&code), text(&current.country_code)]
+                    }
+                    None => [None, None, None],
+                };
+                let values = vec![text(&new.digits), text(&new_code), text(&new.country_code), old_number, old_code, old_country_code];
+                let payload = Fields { shape: &dto::PHONE_PASS_CODE_PAYLOAD, values };
                 let values = vec![text("PHONE_PASSCODE"), Some(Value::Nested(payload))];
                 Ok((request(Endpoint::VerifyUpdatePhoneRequest, Fields { shape: &dto::VERIFY_UPDATE_PHONE_REQUEST, values }), None))
             }

@@ -3,13 +3,14 @@
 //! back until then (what React's `useSyncExternalStore` needs). Times are absolute (ms since
 //! epoch): a countdown is the page's timer, not a stream of new states.
 
-use super::state::{FlowKind, Number, Op, State, Target};
+use super::state::{FlowKind, Number, State, Target};
 use crate::session::Session;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 fn put(target: &Object, key: &str, value: &JsValue) {
-    // A fresh plain object: setting a property cannot fail.
+    // `Reflect.set` is a `catch` import: a setter planted on Object.prototype cannot throw
+    // through the module (and the flow holds no borrow while this runs).
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
@@ -30,14 +31,6 @@ fn number(n: Option<&Number>) -> JsValue {
 const STEPS: [&str; 4] = ["number", "codes", "confirm", "done"];
 const OPS: [&str; 5] = ["profile", "send-new", "send-current", "verify", "confirm"];
 
-/// The SMS channel of a code for `target`.
-pub fn channel(target: Target) -> &'static str {
-    match target {
-        Target::New => "CHANNEL_BIND_PHONE",
-        Target::Current => "CHANNEL_UNBIND_PHONE",
-    }
-}
-
 /// The state as JS. `error` is the last failure (a `GenAuthError`) or null.
 pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
     let o = Object::new();
@@ -51,27 +44,21 @@ pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
         put(&o, "verifyOldPhone", &state.verify_old.into());
         put(&o, "tokenExpiresAt", &state.token.as_ref().map_or(0.0, |(_, at)| *at).into());
     }
+    let needs = state.needs();
+    // One read of the shared cooldowns for every send.
+    let keys: Vec<Option<u64>> = needs.iter().map(|t| state.number(*t).map(|n| t.cooldown_key(n))).collect();
+    let untils = session.sms_until(&keys);
     let sends = Array::new();
-    for target in state.needs() {
+    for (target, until) in needs.into_iter().zip(untils) {
         let s = Object::new();
         put(&s, "target", &text(if target == Target::New { "new" } else { "current" }));
-        put(&s, "channel", &text(channel(target)));
-        let n = state.number(target);
-        put(&s, "maskedNumber", &n.map_or(JsValue::NULL, |n| text(&n.masked())));
+        put(&s, "channel", &text(target.channel()));
+        put(&s, "maskedNumber", &state.number(target).map_or(JsValue::NULL, |n| text(&n.masked())));
         put(&s, "sent", &state.sent(target).into());
-        let until = n.map_or(0.0, |n| session.sms_until(crate::ledger::sms_key(channel(target), &n.digits, Some(&n.country_code))));
         put(&s, "cooldownUntil", &until.into());
         sends.push(&s);
     }
     put(&o, "sends", &sends);
     // Frozen: the same object is handed out until the next change, so no page may edit it.
     Object::freeze(&o).into()
-}
-
-/// `Op` for a send to `target`.
-pub fn send_op(target: Target) -> Op {
-    match target {
-        Target::New => Op::SendNew,
-        Target::Current => Op::SendCurrent,
-    }
 }

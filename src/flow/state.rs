@@ -64,6 +64,29 @@ pub enum Target {
     Current,
 }
 
+impl Target {
+    /// The SMS channel of a code for this target.
+    pub fn channel(self) -> &'static str {
+        match self {
+            Target::New => "CHANNEL_BIND_PHONE",
+            Target::Current => "CHANNEL_UNBIND_PHONE",
+        }
+    }
+
+    /// The step that sends this target's code.
+    pub fn send_op(self) -> Op {
+        match self {
+            Target::New => Op::SendNew,
+            Target::Current => Op::SendCurrent,
+        }
+    }
+
+    /// The cooldown key of a code for this target to `n` (the one `sendSms` would use).
+    pub fn cooldown_key(self, n: &Number) -> u64 {
+        crate::ledger::sms_key(self.channel(), &n.digits, Some(&n.country_code))
+    }
+}
+
 /// The whole state of a flow. No `Debug`: it holds the update token.
 #[derive(Clone)]
 pub struct State {
