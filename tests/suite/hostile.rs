@@ -241,3 +241,70 @@ async fn calls_after_free_reject_and_free_twice_is_harmless() {
     assert_eq!(code_of(&e), "CLIENT_FREED");
     assert_eq!(request_count().await, before);
 }
+
+/// The flows' entry points (feature "flows"): options, arguments and call options of every
+/// method, refused with a GenAuthError before any traffic; every promise settles.
+#[cfg(feature = "flows")]
+#[wasm_bindgen_test]
+async fn hostile_values_at_the_flows_entry_points() {
+    let uncaught = watch_uncaught();
+    settings(false, 60.0).await;
+    let c = client(Some("valid-token"));
+    let before = request_count().await;
+    let mut cases = 0;
+    let current = ("currentPhoneNumber", s("13800000000"));
+    let options = obj(&[("newPhoneNumber", s("13900000000")), ("verifyOldPhone", JsValue::FALSE), current.clone()]);
+    for o in hostile_objects(&options) {
+        assert_eq!(refused(c.phone_change(o.clone()).map(JsValue::from), "phoneChange"), "INVALID_ARGUMENT");
+        assert_eq!(refused(c.phone_removal(o).map(JsValue::from), "phoneRemoval"), "INVALID_ARGUMENT");
+        cases += 2;
+    }
+    for dto in hostile_objects(&obj(&[("withIdentities", JsValue::TRUE)])) {
+        assert_eq!(refused(call(c.get_profile(dto, none())).await, "getProfile dto"), "INVALID_ARGUMENT");
+        cases += 1;
+    }
+    for o in hostile_opts() {
+        assert_eq!(refused(call(c.get_profile(JsValue::UNDEFINED, o)).await, "getProfile opts"), "INVALID_ARGUMENT");
+        cases += 1;
+    }
+
+    let change = c.phone_change(options.clone()).unwrap();
+    let removal = c.phone_removal(obj(&[current])).unwrap();
+    let plain = [proxy_throwing("get", &obj(&[])), revoked_proxy(), with_throwing_getter(&obj(&[]), "x")];
+    let function = Function::new_no_args("");
+    let functions = ["getPrototypeOf", "get", "has"].map(|t| proxy_throwing(t, &function));
+    for v in plain.iter().chain(&functions) {
+        let sync = |r: Result<(), JsValue>, what| refused(r.map(|()| JsValue::NULL), what);
+        assert_eq!(sync(change.set_new_number(v.clone(), JsValue::UNDEFINED), "setNewNumber"), "INVALID_ARGUMENT");
+        assert_eq!(sync(change.set_new_number(s("13900000000"), v.clone()), "setNewNumber cc"), "INVALID_ARGUMENT");
+        assert_eq!(sync(change.set_verify_old_phone(v.clone()), "setVerifyOldPhone"), "INVALID_ARGUMENT");
+        // A Proxy of a function is callable, so it may be a listener; anything else is refused.
+        match change.subscribe(v.clone()) {
+            Ok(unsubscribe) => unsubscribe.unchecked_into::<Function>().call0(&JsValue::UNDEFINED).map(|_| ()).unwrap(),
+            Err(e) => assert!(plain.contains(v) || is_gen_auth_error(e.clone()), "subscribe: {e:?}"),
+        }
+        if plain.contains(v) {
+            assert_eq!(refused(change.subscribe(v.clone()), "subscribe"), "INVALID_ARGUMENT");
+        }
+        assert_eq!(refused(call(change.send_code(v.clone())).await, "sendCode"), "INVALID_ARGUMENT");
+        assert_eq!(refused(call(removal.send_code(v.clone())).await, "removal sendCode"), "INVALID_ARGUMENT");
+        assert_eq!(refused(call(removal.confirm(v.clone())).await, "removal confirm"), "INVALID_ARGUMENT");
+        cases += 7;
+    }
+    // A listener whose call throws (a Proxy's apply trap): told of every change, caught.
+    let unsubscribe = change.subscribe(proxy_throwing("apply", &function.clone().into())).unwrap();
+    for codes in hostile_objects(&obj(&[("newCode", s("123456")), ("currentCode", s("654321"))])) {
+        assert_eq!(refused(call(change.verify(codes)).await, "verify"), "INVALID_ARGUMENT");
+        cases += 1;
+    }
+
+    unsubscribe.unchecked_into::<Function>().call0(&JsValue::UNDEFINED).unwrap();
+    assert_eq!(request_count().await, before, "a hostile call reached the server");
+    sleep(50.0).await;
+    assert_eq!(uncaught.length(), 0, "uncaught: {:?}", uncaught.to_vec());
+    // The flow still works: an ordinary send right after goes out.
+    change.set_new_number(s(&new_phone()), JsValue::UNDEFINED).unwrap();
+    let sent = call(change.send_code(s("new"))).await;
+    assert!(sent.is_ok(), "{sent:?}");
+    console_log!("hostile values at the flows: {cases} calls refused with a GenAuthError, nothing uncaught, nothing sent");
+}
