@@ -4,7 +4,8 @@
 # and its other dependencies from the registry (pinned), nothing linked to this source tree.
 # Each runs the change-number flow of flow.mjs for real and asserts on the results and on the
 # emulator's user afterwards. Prints the gzip size each way ships (also in dist/consumer-sizes.txt)
-# and `consumers: N passed, M failed` last; exits non-zero on any failure.
+# and `consumers: N passed, M failed` last; exits non-zero on any failure. The React app
+# (react/) runs the flow objects through its UI instead: react/run.mjs.
 # Usage: tests/consumers/run.sh      (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,8 @@ vite8=(vite@8.3.8)
 webpack=(webpack@5.112.2 webpack-cli@7.3.1)
 typescript=(typescript@5.9.3 @types/node@20.19.43 @arethetypeswrong/cli@0.18.5)
 typescript7=(typescript@7.0.2 @types/node@20.19.43)
+react=(vite@8.3.8 @vitejs/plugin-react@6.3.1 react@19.3.1 react-dom@19.3.1 @types/react@19.3.3
+  @types/react-dom@19.3.0 typescript@5.9.3)
 
 # 1. One scratch dir for everything, deleted on exit with the emulator; browsers put their
 #    profiles in TMPDIR, so they go with it. A setup failure still ends with the verdict line.
@@ -58,6 +61,7 @@ app static .
 app worker .
 app ts . "${typescript[@]}"
 FIXTURE=ts app ts7 . "${typescript7[@]}"
+FIXTURE=react/app app react . "${react[@]}"
 
 # 4. The emulator on a free loopback port.
 cargo build -q -p genauth-emulator
@@ -189,6 +193,18 @@ typescript() {
 }
 consumer "TypeScript: tsc --strict (bundler, node16), attw on the tarball" ts typescript
 consumer "TypeScript 7: tsc --strict (bundler, node16)" ts7 typecheck
+
+# React 19 + Vite 8 + TypeScript under <StrictMode>: the npm README's component
+# (react/README-snippet.md), typed, then driven through the change flow in Chromium: with the
+# dev server (React's development build, StrictMode's double mount) and a production build.
+consumer "React 19 app: tsc --noEmit (strict)" react ./node_modules/.bin/tsc --noEmit -p .
+react_app() { # MODE OLD NEW OTHER
+  node "$here/react/run.mjs" --mode "$1" --emulator "$emulator" --old "$2" --new "$3" --other "$4"
+}
+consumer "React 19 app (Vite 8, StrictMode): vite dev server, run in Chromium" react \
+  react_app dev 13900000021 18800000021 18600000021
+consumer "React 19 app (Vite 8, StrictMode): vite build + vite preview, run in Chromium" react \
+  react_app prod 13900000022 18800000022 18600000022
 
 # 6. Sizes, and the verdict.
 printf '\n'
