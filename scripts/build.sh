@@ -4,7 +4,7 @@
 # feature "node": its `fetch` is js/node-transport.cjs (node:http, keep-alive), which
 # wasm-bindgen copies to pkg-node/snippets/. Skips the build when the output is newer than
 # every input, so demo.sh and package.sh start fast.
-# Usage: scripts/build.sh [web|nodejs|web-flows]   (after scripts/install-tools.sh)
+# Usage: scripts/build.sh [web|nodejs]   (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm's binaryen 132 first on PATH: Debian's wasm-opt 108 breaks the module (docs/TOOLCHAIN.md).
@@ -14,10 +14,7 @@ target=${1:-web}
 case $target in
   web) out=pkg cargo_args=() ;;
   nodejs) out=pkg-node cargo_args=(--features node) ;;
-  # The web build with the flow objects (feature "flows", not published yet): to try them and
-  # to measure what they cost.
-  web-flows) target=web out=pkg-flows cargo_args=(--features flows) ;;
-  *) echo "usage: scripts/build.sh [web|nodejs|web-flows]" >&2; exit 2 ;;
+  *) echo "usage: scripts/build.sh [web|nodejs]" >&2; exit 2 ;;
 esac
 wasm=$out/genauth_phone_bg.wasm
 
@@ -51,4 +48,3 @@ grep -q '^export class AuthenticationClient<Strict extends boolean = false> {$' 
 
 # What a bundler ships: the wasm plus the glue minified, both gzipped.
 if [ "$out" = pkg ]; then scripts/size.sh; fi
-if [ "$out" = pkg-flows ]; then scripts/size.sh pkg-flows; fi

@@ -52,11 +52,15 @@ if grep -n 'Symbol\.dispose' dist/npm/web/genauth_phone.d.ts dist/npm/node/genau
   echo "package: Symbol.dispose is still declared (the generated .d.ts changed shape)" >&2
   exit 1
 fi
-# The client defines its own documented `free()` (src/client.rs), so the class declares it
-# twice: keep the documented one (the second), drop wasm-bindgen's bare first declaration.
+# Each class defines its own documented `free()` (AuthenticationClient in src/client.rs, the
+# flows in src/flow/api.rs), so each declares it twice: in every class, keep the documented one
+# (the second), drop wasm-bindgen's bare first declaration; then each class declares it once.
 for f in dist/npm/web/genauth_phone.d.ts dist/npm/node/genauth_phone.d.ts; do
-  awk '/^[[:space:]]*free\(\): void;$/ && !seen++ { next } { print }' "$f" > "$f.tmp" && mv "$f.tmp" "$f"
-  [ "$(grep -cE '^[[:space:]]*free\(\): void;$' "$f")" = 1 ] || { echo "package: free() is not declared once in $f" >&2; exit 1; }
+  awk '/^export class / { in_class = 1; seen = 0 } /^}/ { in_class = 0 }
+       in_class && /^[[:space:]]*free\(\): void;$/ && !seen++ { next } { print }' "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+  awk '/^export class / { in_class = 1; classes++; n = 0 } in_class && /^[[:space:]]*free\(\): void;$/ { n++ }
+       /^}/ && in_class { in_class = 0; if (n != 1) bad = 1 } END { exit (bad || classes < 2) }' "$f" \
+    || { echo "package: free() is not declared once in each class of $f" >&2; exit 1; }
 done
 
 # 7. Fill in the version and the repository (package.json, and the README's link to the API).

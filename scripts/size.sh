@@ -2,7 +2,7 @@
 # Prints the gzip -9 size of the release web build: wasm, glue, glue minified, and the
 # total a bundler ships (wasm + minified glue). With --check, fails above the budget in
 # size-budget.txt (the one place the budget is written). Usage: scripts/size.sh [DIR] [--check]
-# (DIR: pkg, or pkg-flows for the build with the flow objects).
+# (DIR: pkg by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"

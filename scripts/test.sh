@@ -15,8 +15,6 @@ cargo fmt --all --check
 cargo clippy -q --workspace --all-targets -- -D warnings
 cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown --features node -- -D warnings
-cargo clippy -q -p genauth-phone --all-targets --features flows -- -D warnings
-cargo clippy -q -p genauth-phone --all-targets --target wasm32-unknown-unknown --features node,flows -- -D warnings
 echo "fmt and clippy: clean"
 
 step "build the release web package"
@@ -24,7 +22,6 @@ scripts/build.sh
 
 step "native tests: validation, host normalisation, ledger, error mapping; the emulator"
 cargo test --workspace
-cargo test -p genauth-phone --lib --features flows
 
 step "start the emulator on a free loopback port"
 # WebDriver browsers leave ~13 MB of profile per run in TMPDIR: give them one we delete.
@@ -54,11 +51,6 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unkno
 
 step "wasm suite in headless Firefox"
 GECKODRIVER=$(command -v geckodriver) cargo test --target wasm32-unknown-unknown --test browser
-
-step "the flows (feature \"flows\", not in the published build yet): the wasm suite again in Node, Chromium and Firefox"
-cargo test --target wasm32-unknown-unknown --test node --features node,flows
-CHROMEDRIVER=$(command -v chromedriver) cargo test --target wasm32-unknown-unknown --test browser --features flows
-GECKODRIVER=$(command -v geckodriver) cargo test --target wasm32-unknown-unknown --test browser --features flows
 
 step "wasm suite in WebKit (WebKitGTK's MiniBrowser under WebDriver and Xvfb)"
 node tests/webkit/wasm-suite.mjs

@@ -5,10 +5,9 @@
 //! (`call.rs`).
 
 use crate::args::{decode, read, Field, Fields, Kind, Shape, Value};
-use crate::call::start;
+use crate::call::{start, Next, Step};
 use crate::dto;
 use crate::error::{GenAuthError, Result};
-#[cfg(feature = "flows")]
 use crate::flow::{Flow, FlowKind, PhoneFlow};
 use crate::options::{timeout, ClientOptions};
 use crate::session::{sms_key_of, Endpoint, Request, Session};
@@ -79,10 +78,9 @@ impl AuthenticationClient {
     }
 
     /// Sends an SMS code. Refused with `SMS_COOLDOWN` (and `retryAfterMs`) while this
-    /// channel and number wait: 60 s after a successful send. With the flows (feature
-    /// "flows") the wait is also shared with reloads and other tabs of the origin, and a
-    /// server's 429 starts one as long as it said (HTTP 429 then rejects with `SMS_COOLDOWN`).
-    /// No access token is needed.
+    /// channel and number wait: 60 s after a successful send, shared with reloads and other
+    /// tabs of the origin; a server's 429 starts one as long as it said (HTTP 429 rejects with
+    /// `SMS_COOLDOWN`). No access token is needed.
     #[wasm_bindgen(js_name = sendSms, unchecked_return_type = "Promise<SendSMSRespDto>")]
     pub fn send_sms(
         &self,
@@ -126,7 +124,6 @@ impl AuthenticationClient {
         self.call(Endpoint::UnbindPhone, &dto, &dto::UNBIND_PHONE, &opts)
     }
 
-    #[cfg(feature = "flows")]
     /// The signed-in user's profile (`GET /api/v3/get-profile`, as the official SDK sends
     /// it: each flag in the query, `false` when absent). Needs an access token.
     #[wasm_bindgen(js_name = getProfile, unchecked_return_type = "Promise<Reply<Strict, UserSingleRespDto, UserSingleRespSuccess>>")]
@@ -155,7 +152,6 @@ impl AuthenticationClient {
 
     /// The change-number flow: which codes are needed, their sends and cooldowns, the
     /// one-time token, and the change itself (README, "Flows").
-    #[cfg(feature = "flows")]
     #[wasm_bindgen(js_name = phoneChange, unchecked_return_type = "PhoneChange")]
     pub fn phone_change(
         &self,
@@ -165,7 +161,6 @@ impl AuthenticationClient {
     }
 
     /// The remove-number flow: the code to the current number, then the removal.
-    #[cfg(feature = "flows")]
     #[wasm_bindgen(js_name = phoneRemoval, unchecked_return_type = "PhoneRemoval")]
     pub fn phone_removal(
         &self,
@@ -191,16 +186,16 @@ impl AuthenticationClient {
         start(self.first_step(endpoint, dto, shape, opts).map_err(JsValue::from))
     }
 
-    /// A method's arguments, read once and checked, sent.
-    fn first_step(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<crate::call::Step> {
+    /// A method's arguments, read once and checked, sent; its answer settles the promise.
+    fn first_step(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Result<Step> {
         self.session.alive()?;
         let fields = decode(dto, shape)?;
         let (timeout_ms, signal) = call_options(opts, self.session.options.timeout_ms)?;
-        self.session.step(Request { endpoint, fields, timeout_ms, signal })
+        let (sent, call) = self.session.send(Request { endpoint, fields, timeout_ms, signal }, self.session.options.throw_on_error)?;
+        Ok(Step { sent, then: Box::new(move |answer| Next::Settled(call.settle(answer))) })
     }
 
     /// A flow of `kind` on this client.
-    #[cfg(feature = "flows")]
     fn flow(&self, kind: FlowKind, options: &JsValue) -> core::result::Result<PhoneFlow, JsValue> {
         self.session.alive()?;
         Ok(Flow::create(&self.session, kind, options)?)

@@ -1,9 +1,11 @@
 //! SMS cooldowns shared through `localStorage`, so a reload or another tab of the same origin
-//! knows a code went out less than a minute ago. Only the cooldown's key (a 64-bit hash of
-//! channel, country code and number: no number in clear, no code, no token) and the second
-//! it ends are stored, under one key per app id. Where there is no `localStorage` (Node, web
-//! workers) or it cannot be used (blocked storage, a sandboxed frame: reading it throws),
-//! cooldowns stay in the client's memory.
+//! knows a code went out less than a minute ago. Only the cooldown's key (16 bits of a hash of
+//! channel, country code and number, which thousands of numbers share: no number, no code, no
+//! token) and the ms it ends are stored, under one key per app id, and only while a cooldown
+//! runs: ended entries are pruned whenever the list is read or written, the key is removed
+//! when none is left, and sign-out or `free()` removes it at once. Where there is no
+//! `localStorage` (Node, web workers) or it cannot be used (blocked storage, a sandboxed
+//! frame: reading it throws), cooldowns stay in the client's memory.
 //!
 //! The client reads the stored list before it checks a cooldown and writes it after one
 //! changes, so tabs see each other's sends at their next check; there is no listener that
@@ -44,23 +46,29 @@ impl CooldownStore {
         entries
     }
 
-    /// Stores `text` (from [`format_entries`]), so other tabs and a reload see it.
+    /// Stores `text` (from [`format_entries`]), so other tabs and a reload see it; an empty
+    /// list removes the key.
     pub fn save(&self, text: &str) {
         let Some(storage) = &self.storage else { return };
         // A full or blocked storage only costs the sharing: the cooldown is still enforced here.
-        let _ = storage.set_item(&self.key, text);
+        let _ = if text.is_empty() { storage.remove_item(&self.key) } else { storage.set_item(&self.key, text) };
+    }
+
+    /// Removes the stored list (sign-out, `free()`).
+    pub fn clear(&self) {
+        self.save("");
     }
 }
 
-/// `key:ms;key:ms`: each key 16 hex digits, each end in whole ms since epoch (rounded up, so
-/// a wait is never shortened).
+/// `key:ms;key:ms`: each key 4 hex digits, each end in whole ms since epoch (rounded up, so a
+/// wait is never shortened).
 pub fn format_entries(entries: &[(u64, f64)]) -> String {
     let mut text = String::new();
     for &(key, until) in entries {
         if !text.is_empty() {
             text += ";";
         }
-        for shift in (0..16).rev() {
+        for shift in (0..4).rev() {
             let digit = ((key >> (shift * 4)) & 0xf) as u8;
             text.push_str(HEX.get(usize::from(digit)..usize::from(digit) + 1).unwrap_or("0"));
         }
@@ -78,16 +86,16 @@ pub fn parse(text: &str) -> Vec<(u64, f64)> {
     for entry in text.as_bytes().split(|&b| b == b';') {
         let mut parts = entry.split(|&b| b == b':');
         let (Some(key), Some(ms), None) = (parts.next(), parts.next(), parts.next()) else { continue };
-        if let (Some(key), Some(ms)) = (hex16(key), digits(ms)) {
+        if let (Some(key), Some(ms)) = (hex4(key), digits(ms)) {
             entries.push((key, ms as f64));
         }
     }
     entries
 }
 
-/// Exactly 16 lowercase hex digits.
-fn hex16(s: &[u8]) -> Option<u64> {
-    if s.len() != 16 {
+/// Exactly 4 lowercase hex digits.
+fn hex4(s: &[u8]) -> Option<u64> {
+    if s.len() != 4 {
         return None;
     }
     s.iter().try_fold(0u64, |n, &b| {
@@ -127,17 +135,16 @@ mod tests {
 
     #[test]
     fn entries_round_trip_rounded_up_to_the_ms() {
-        let text = format_entries(&[(0x0123_4567_89ab_cdef, 1_764_590_000_500.2), (u64::MAX, 1000.0)]);
-        assert_eq!(text, "0123456789abcdef:1764590000501;ffffffffffffffff:1000");
-        assert_eq!(parse(&text), vec![(0x0123_4567_89ab_cdef, 1_764_590_000_501.0), (u64::MAX, 1000.0)]);
+        let text = format_entries(&[(0x89ab, 1_764_590_000_500.2), (0xffff, 1000.0)]);
+        assert_eq!(text, "89ab:1764590000501;ffff:1000");
+        assert_eq!(parse(&text), vec![(0x89ab, 1_764_590_000_501.0), (0xffff, 1000.0)]);
         assert_eq!(format_entries(&[]), "");
     }
 
     #[test]
     fn malformed_entries_are_skipped() {
-        let text = "0123456789abcdef:5;nothex0000000000:5;0123456789ABCDEF:5;0123:5;0123456789abcdef:;\
-                    0123456789abcdef:1x;0123456789abcdef:5:6;0123456789abcdef:1234567890123456;;:";
-        assert_eq!(parse(text), vec![(0x0123_4567_89ab_cdef, 5.0)]);
+        let text = "cdef:5;noth:5;CDEF:5;0123456789abcdef:5;012:5;cdef:;cdef:1x;cdef:5:6;cdef:1234567890123456;;:";
+        assert_eq!(parse(text), vec![(0xcdef, 5.0)]);
         assert!(parse("").is_empty());
         assert!(parse("{\"json\": true}").is_empty());
     }

@@ -64,7 +64,6 @@ pub const UPDATE_TOKEN: usize = 0;
 pub static UNBIND_PHONE: Shape = Shape { name: "dto", path: "", fields: &[text("passCode", Rule::PassCode, true)] };
 
 /// `GetProfileDto`: the query of `GET /api/v3/get-profile`.
-#[cfg(feature = "flows")]
 pub static GET_PROFILE: Shape = Shape {
     name: "dto",
     path: "",
@@ -77,7 +76,6 @@ pub static GET_PROFILE: Shape = Shape {
 
 /// The query of a get-profile request: every flag, `false` when absent, in the official
 /// SDK's order (`?withCustomData=false&withIdentities=false&withDepartmentIds=false`).
-#[cfg(feature = "flows")]
 pub fn profile_query(flags: &Fields) -> String {
     let mut query = String::new();
     for (i, field) in flags.shape.fields.iter().enumerate() {
@@ -175,7 +173,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "flows")]
     fn profile_query_has_every_flag_in_order() {
         let none = Fields { shape: &GET_PROFILE, values: vec![None, None, None] };
         assert_eq!(profile_query(&none), "?withCustomData=false&withIdentities=false&withDepartmentIds=false");

@@ -1,8 +1,8 @@
 //! What the client remembers between calls, so it can refuse a doomed request before it
 //! costs an SMS or a round trip: until when each channel + number may not get another SMS
 //! (after a send, or because the server said so), and the update tokens it received (their
-//! expiry, whether they were used). Numbers and tokens are kept as 64-bit hashes, never as
-//! text: the ledger holds no secret. Times are ms since epoch, passed in so the logic is
+//! expiry, whether they were used). Numbers and tokens are kept as hashes, never as text: the
+//! ledger holds no secret. A cooldown's key is only 16 bits (see [`sms_key`]). Times are ms since epoch, passed in so the logic is
 //! testable natively. `cooldown_store.rs` shares the cooldowns with other tabs.
 
 /// The documented limit: one SMS per number per channel per minute.
@@ -64,14 +64,19 @@ pub fn hash(parts: &[&str]) -> u64 {
 /// The server's country code when a request has none.
 pub const DEFAULT_COUNTRY_CODE: &str = "+86";
 
-/// The cooldown key of a channel + number. An absent country code is the server's default
-/// (+86), so a number asked about with and without "+86" has one cooldown, as on the server.
+/// The cooldown key of a channel + number: 16 bits of its hash. An absent country code is the
+/// server's default (+86), so a number asked about with and without "+86" has one cooldown, as
+/// on the server. Short on purpose: the key is stored in `localStorage`, and each of its 65,536
+/// values stands for some 100,000 Chinese mobile numbers, so a stored key does not tell which
+/// number got a code. Two numbers of one person sharing a key costs one spurious wait of at
+/// most a minute (1 in 65,536).
 pub fn sms_key(channel: &str, phone_number: &str, country_code: Option<&str>) -> u64 {
-    hash(&[channel, country_code.unwrap_or(DEFAULT_COUNTRY_CODE), phone_number])
+    hash(&[channel, country_code.unwrap_or(DEFAULT_COUNTRY_CODE), phone_number]) & 0xffff
 }
 
-/// The longest wait the client believes (a day): a server's figure above it is capped.
-const MAX_WAIT_MS: f64 = 86_400_000.0;
+/// The longest wait the client believes or stores (a day): a server's figure above it is
+/// capped, and a stored end beyond it is dropped.
+pub const MAX_WAIT_MS: f64 = 86_400_000.0;
 
 impl Ledger {
     /// Milliseconds until another SMS may be sent to `key`; 0 when allowed now.
@@ -91,10 +96,9 @@ impl Ledger {
         remember(&mut self.sms_sent, key, until, now, MAX_SMS_RECORDS);
     }
 
-    /// The cooldowns still running, oldest first (what `cooldown_store.rs` saves).
-    #[cfg(feature = "flows")]
-    pub fn sms_waits(&self) -> &[(u64, f64)] {
-        &self.sms_sent
+    /// The cooldowns still running at `now`, oldest first (what `cooldown_store.rs` saves).
+    pub fn sms_waits(&self, now: f64) -> Vec<(u64, f64)> {
+        self.sms_sent.iter().filter(|(_, until)| *until > now).copied().collect()
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.

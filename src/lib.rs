@@ -15,23 +15,20 @@ mod abort;
 mod args;
 mod call;
 mod client;
-#[cfg(feature = "flows")]
 mod cooldown_store;
 mod dto;
 mod error;
-#[cfg(feature = "flows")]
 mod flow;
 mod http;
 mod ledger;
 mod options;
 mod session;
-#[cfg(feature = "flows")]
+mod settle;
 mod throttle;
 mod types;
 mod validate;
 
 pub use client::AuthenticationClient;
-#[cfg(feature = "flows")]
 pub use flow::PhoneFlow;
 
 /// The pure input checks, for the cargo-fuzz targets in `fuzz/` only.

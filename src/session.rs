@@ -5,20 +5,37 @@
 
 use crate::abort::Abort;
 use crate::args::Fields;
-use crate::call::{Call, OnSuccess, Step};
-#[cfg(feature = "flows")]
 use crate::cooldown_store::CooldownStore;
 use crate::dto;
 use crate::error::{ErrorCode, GenAuthError, Result};
 use crate::http;
-use crate::ledger::{hash, sms_key, Ledger, TokenState};
+use crate::ledger::{hash, sms_key, Ledger, TokenState, MAX_WAIT_MS};
 use crate::options::ClientOptions;
 use core::cell::{Cell, RefCell};
 use js_sys::{Date, Object, Reflect};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 const SDK_VERSION: &str = concat!("genauth-phone-wasm:", env!("CARGO_PKG_VERSION"));
+
+/// What to record when a call succeeds (envelope `statusCode` 200).
+pub enum OnSuccess {
+    Nothing,
+    SmsSent(u64),
+    TokenIssued,
+    TokenConsumed(u64),
+}
+
+/// A call in flight: what to update when its answer comes.
+pub struct Call {
+    pub session: Rc<Session>,
+    pub on_success: OnSuccess,
+    /// When the request left: the server starts a token's lifetime and a cooldown when it
+    /// receives the request, so the client counts from here, not from when the answer came.
+    pub sent_at: f64,
+    /// A refusal in the envelope rejects (`throwOnError`, and always in a flow).
+    pub strict: bool,
+}
 
 /// The endpoints, the POSTs in the order of [`PATHS`].
 #[derive(Clone, Copy, PartialEq)]
@@ -28,7 +45,6 @@ pub enum Endpoint {
     UpdatePhone,
     UnbindPhone,
     /// The one `GET`: its query is built from the fields.
-    #[cfg(feature = "flows")]
     GetProfile,
 }
 const PATHS: [&str; 4] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone"];
@@ -54,10 +70,16 @@ pub struct Session {
     /// it, so a call in flight keeps the token it started with).
     signed_in: RefCell<Option<SignedIn>>,
     ledger: RefCell<Ledger>,
-    /// Where the cooldowns are shared with other tabs (feature "flows").
-    #[cfg(feature = "flows")]
+    /// Where the cooldowns are shared with other tabs and reloads.
     store: CooldownStore,
+    /// Told when an access token is set (the flows, which read the current number then).
+    watchers: RefCell<Vec<Weak<dyn SignInWatcher>>>,
     freed: Cell<bool>,
+}
+
+/// Something that acts when an access token is set. The session knows nothing else of it.
+pub trait SignInWatcher {
+    fn signed_in(self: Rc<Self>);
 }
 
 impl Session {
@@ -68,13 +90,13 @@ impl Session {
         let headers = headers(&options, None, true);
         let signed_in = RefCell::new(options.access_token.take().map(|t| SignedIn::new(&options, t.into())));
         Session {
-            #[cfg(feature = "flows")]
             store: CooldownStore::open(&options.app_id),
             options,
             urls,
             headers,
             signed_in,
             ledger: RefCell::default(),
+            watchers: RefCell::default(),
             freed: Cell::new(false),
         }
     }
@@ -87,20 +109,39 @@ impl Session {
         Ok(())
     }
 
-    /// Retires the session: no token, no memory of sends or tokens.
+    /// Retires the session: no token, no memory of sends or tokens, nothing stored.
     pub fn retire(&self) {
         self.freed.set(true);
-        self.signed_in.borrow_mut().take();
-        *self.ledger.borrow_mut() = Ledger::default();
+        self.set_token(None);
+        self.ledger.take();
+        self.watchers.take();
     }
 
-    /// Sets the access token (a checked JS string), or signs out with `None`.
+    /// Sets the access token (a checked JS string) and tells the watchers; or signs out with
+    /// `None`, which also clears the cooldowns stored for other tabs (they are the user's).
     pub fn set_token(&self, token: Option<&JsValue>) {
-        *self.signed_in.borrow_mut() = token.map(|t| SignedIn::new(&self.options, t.clone()));
+        let signed_in = token.map(|t| SignedIn::new(&self.options, t.clone()));
+        let signing_in = signed_in.is_some();
+        drop(self.signed_in.replace(signed_in));
+        if !signing_in {
+            self.store.clear();
+            return;
+        }
+        // Upgraded first: a watcher may set the token again or add a watcher while it runs.
+        let watchers: Vec<_> = self.watchers.borrow().iter().filter_map(Weak::upgrade).collect();
+        for watcher in watchers {
+            watcher.signed_in();
+        }
+    }
+
+    /// Adds a watcher of sign-ins (held weakly: it does not keep a flow alive).
+    pub fn watch_sign_in(&self, watcher: Weak<dyn SignInWatcher>) {
+        let mut watchers = self.watchers.borrow_mut();
+        watchers.retain(|w| w.strong_count() > 0);
+        watchers.push(watcher);
     }
 
     /// Whether an access token is set.
-    #[cfg(feature = "flows")]
     pub fn signed_in(&self) -> bool {
         self.signed_in.borrow().is_some()
     }
@@ -115,7 +156,6 @@ impl Session {
 
     /// For each key, until when (ms since epoch) it may not get an SMS; 0 when it may now (or
     /// for no key). Other tabs' cooldowns are read once for all of them.
-    #[cfg(feature = "flows")]
     pub fn sms_until(&self, keys: &[Option<u64>]) -> Vec<f64> {
         let now = Date::now();
         self.load(now);
@@ -129,24 +169,33 @@ impl Session {
         let now = Date::now();
         self.load(now);
         self.ledger.borrow_mut().sms_wait(key, now, until);
-        #[cfg(feature = "flows")]
-        {
-            let text = crate::cooldown_store::format_entries(self.ledger.borrow().sms_waits());
-            self.store.save(&text);
+        self.save(now);
+    }
+
+    /// Adds what other tabs stored to the ledger. An entry that has ended is pruned, and one
+    /// ending beyond the longest wait this client stores (a clock set ahead, another script's
+    /// value) is dropped rather than capped, so it cannot lock a number out again and again;
+    /// either way the stored list is rewritten. Storage is read before the ledger is
+    /// borrowed: no borrow is held while JS runs.
+    fn load(&self, now: f64) {
+        let stored = self.store.load();
+        let mut stale = false;
+        for (key, until) in stored {
+            if until > now && until <= now + MAX_WAIT_MS {
+                self.ledger.borrow_mut().sms_wait(key, now, until);
+            } else {
+                stale = true;
+            }
+        }
+        if stale {
+            self.save(now);
         }
     }
 
-    /// Adds what other tabs stored to the ledger (feature "flows"; else the ledger is all).
-    /// Storage is read before the ledger is borrowed: no borrow is held while JS runs.
-    fn load(&self, now: f64) {
-        #[cfg(feature = "flows")]
-        for (key, until) in self.store.load() {
-            if until > now {
-                self.ledger.borrow_mut().sms_wait(key, now, until);
-            }
-        }
-        #[cfg(not(feature = "flows"))]
-        let _ = now;
+    /// Stores the running cooldowns for other tabs (the key goes when there are none).
+    fn save(&self, now: f64) {
+        let text = crate::cooldown_store::format_entries(&self.ledger.borrow().sms_waits(now));
+        self.store.save(&text);
     }
 
     /// Records an update token issued from a verify request sent at `sent_at`.
@@ -212,11 +261,9 @@ impl Session {
                 (headers, OnSuccess::TokenConsumed(update_token))
             }
             Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
-            #[cfg(feature = "flows")]
             Endpoint::GetProfile => (headers(&self.options, Some(&self.token()?.token), false), OnSuccess::Nothing),
         };
         let (url, body) = match endpoint {
-            #[cfg(feature = "flows")]
             Endpoint::GetProfile => {
                 let url = self.options.base_url.clone() + "/api/v3/get-profile" + &dto::profile_query(&fields);
                 (JsValue::from(url), None)
@@ -227,12 +274,6 @@ impl Session {
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
         let sent = http::send(&url, &headers, body.as_ref(), abort);
         Ok((sent, Call { session: Rc::clone(self), on_success, sent_at, strict }))
-    }
-
-    /// Sends `request` and says what to do with its answer: the start of every call.
-    pub fn step(self: &Rc<Self>, request: Request) -> Result<Step> {
-        let strict = self.options.throw_on_error;
-        self.send(request, strict).map(|(sent, call)| Step { sent, after: crate::call::After::Call(call) })
     }
 }
 
@@ -264,19 +305,14 @@ fn headers(options: &ClientOptions, token: Option<&JsValue>, body: bool) -> Obje
 /// An access token (a checked JS string) and the headers of a request with a body that carry it.
 #[derive(Clone)]
 struct SignedIn {
-    /// For get-profile's own headers (feature "flows").
-    #[cfg(feature = "flows")]
+    /// For get-profile's own headers.
     token: JsValue,
     headers: Object,
 }
 
 impl SignedIn {
     fn new(options: &ClientOptions, token: JsValue) -> SignedIn {
-        SignedIn {
-            headers: headers(options, Some(&token), true),
-            #[cfg(feature = "flows")]
-            token,
-        }
+        SignedIn { headers: headers(options, Some(&token), true), token }
     }
 }
 

@@ -156,58 +156,59 @@ export interface GenAuthError extends Error {
 }
 "#;
 
-/// The flow objects' types (feature "flows").
-#[cfg(feature = "flows")]
+/// The flow objects' types.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FLOW_TYPES: &'static str = r#"
 /** A phone number a flow knows, with its display form ("+86 138****8000"). */
 export interface FlowNumber {
-  phoneNumber: string;
-  /** "+86" when none was given (the server's default). */
-  phoneCountryCode: string;
-  masked: string;
+  readonly phoneNumber: string;
+  /** As given (or as the profile has it); null when none was: the flow never adds one, and the server applies its default (+86). */
+  readonly phoneCountryCode: string | null;
+  /** The country code when known, then the first 3 and last 4 digits ("+86 138****8000"). */
+  readonly masked: string;
 }
 /** One code a flow needs: where it goes, whether it went, and until when the number waits. */
 export interface CodeSend {
-  target: "new" | "current";
-  channel: "CHANNEL_BIND_PHONE" | "CHANNEL_UNBIND_PHONE";
-  /** null while the current number is being read (getProfile). */
-  maskedNumber: string | null;
+  readonly target: "new" | "current";
+  readonly channel: "CHANNEL_BIND_PHONE" | "CHANNEL_UNBIND_PHONE";
+  /** null while the number is unknown: the current number before it is read (not signed in yet, being read, the read failed, or the account has none). */
+  readonly maskedNumber: string | null;
   /** A code went to exactly this number in this flow: offer "Resend" (never for another number). */
-  sent: boolean;
-  /** ms since epoch until which sending is refused (this client, another tab, or the server's 429); 0 when it may send now. */
-  cooldownUntil: number;
+  readonly sent: boolean;
+  /** ms since epoch until which sending is refused (this client, another tab, or the server's 429); 0 when it may send now. Subscribers are told when it ends. */
+  readonly cooldownUntil: number;
 }
-/** What a flow is doing (one step at a time), or null. */
-export type FlowBusy = "profile" | "send-new" | "send-current" | "verify" | "confirm" | null;
+/** The step a flow is running at the person's request (one at a time), or null. Reading the current number in the background is not one. */
+export type FlowBusy = "send-new" | "send-current" | "verify" | "confirm" | null;
 
 interface PhoneChangeCommon {
   readonly kind: "change";
   readonly busy: FlowBusy;
-  /** The last failure, until the next step starts. */
+  /** The last failure, until the next step starts (a number being typed shows its problem here, field "newPhoneNumber"). Never an INVALID_STATE or CLIENT_FREED: those are the page's mistakes. */
   readonly error: GenAuthError | null;
   /** The pool also verifies the current number (its code is in `sends`). */
   readonly verifyOldPhone: boolean;
-  /** The current number: given, or read with getProfile when its code is needed. */
+  /** The current number: given, or read with getProfile (a removal, or with verifyOldPhone) once signed in; null until then. */
   readonly currentNumber: FlowNumber | null;
   /** The codes needed, the new number's first. */
   readonly sends: readonly CodeSend[];
 }
-/** `phoneChange().state`: a frozen object, the same until the next change. */
+/** `phoneChange().state`: a deeply frozen object, the same until the next change. */
 export type PhoneChangeState =
+  /** No new number yet, or one not finished (its problem is in `error`). */
   | (PhoneChangeCommon & { readonly step: "number"; readonly newNumber: null; readonly tokenExpiresAt: 0 })
   | (PhoneChangeCommon & { readonly step: "codes"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: 0 })
   /** Verified: the one-time token (kept inside the module) lives until `tokenExpiresAt` (ms since epoch). */
   | (PhoneChangeCommon & { readonly step: "confirm"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: number })
   | (PhoneChangeCommon & { readonly step: "done"; readonly newNumber: FlowNumber; readonly tokenExpiresAt: 0 });
 
-/** `phoneRemoval().state`: a frozen object, the same until the next change. */
+/** `phoneRemoval().state`: a deeply frozen object, the same until the next change. */
 export interface PhoneRemovalState {
   readonly kind: "removal";
   readonly step: "codes" | "done";
   readonly busy: FlowBusy;
   readonly error: GenAuthError | null;
-  /** null until known (given, or read with getProfile); null again once removed. */
+  /** null until known (given, or read with getProfile once signed in); null again once removed. */
   readonly currentNumber: FlowNumber | null;
   readonly sends: readonly CodeSend[];
 }
@@ -230,31 +231,40 @@ export interface PhoneRemovalOptions {
   timeout?: number;
 }
 
-/** The change-number flow (`client.phoneChange()`). One step at a time; `cancel()` aborts it. */
+/** Subscribes `listener` to every change of `state`; returns the function that unsubscribes it (once). The same function every time, usable unbound: `useSyncExternalStore(flow.subscribe, () => flow.state)`. */
+export type FlowSubscribe = (listener: () => void) => () => void;
+
+/**
+ * The change-number flow (`client.phoneChange()`). One step at a time. A step's promise never
+ * rejects: it resolves with null when the step succeeded, or with the GenAuthError that
+ * stopped it (also in `state.error`, unless it is the page's misuse: INVALID_STATE, CLIENT_FREED).
+ */
 export interface PhoneChange {
   readonly state: PhoneChangeState;
-  /** Calls `listener` after every change of `state`; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  /** The number to change to; another number than the one a code went to starts the codes over. */
-  setNewNumber(phoneNumber: string, phoneCountryCode?: string | null): void;
-  setVerifyOldPhone(on: boolean): void;
-  /** Sends the code for the new or the current number. Rejects with SMS_COOLDOWN while the number waits. */
-  sendCode(target: "new" | "current"): Promise<void>;
+  readonly subscribe: FlowSubscribe;
+  /** The number to change to, as typed: never throws; returns (and shows in `state.error`) what is wrong with it, or null. Another number than the one a code went to starts the codes over. */
+  setNewNumber(phoneNumber: string, phoneCountryCode?: string | null): GenAuthError | null;
+  /** Returns INVALID_STATE while codes are verified or the change confirmed, else null. */
+  setVerifyOldPhone(on: boolean): GenAuthError | null;
+  /** Sends the code for the new or the current number (SMS_COOLDOWN while the number waits). */
+  sendCode(target: "new" | "current"): Promise<GenAuthError | null>;
   /** Exchanges the codes for the one-time token (kept inside the module). */
-  verify(codes: { newCode: string; currentCode?: string }): Promise<void>;
-  /** Applies the change, once. */
-  confirm(): Promise<void>;
+  verify(codes: { newCode: string; currentCode?: string }): Promise<GenAuthError | null>;
+  /** Applies the change, once; a failure after it was sent is checked against the profile. */
+  confirm(): Promise<GenAuthError | null>;
+  /** Aborts the running step (its promise resolves with ABORTED), except a confirm already sent. */
   cancel(): void;
+  /** Retires the flow (a sent confirm still finishes); later calls get CLIENT_FREED. */
   free(): void;
 }
-/** The remove-number flow (`client.phoneRemoval()`). */
+/** The remove-number flow (`client.phoneRemoval()`); its steps resolve as `PhoneChange`'s do. */
 export interface PhoneRemoval {
   readonly state: PhoneRemovalState;
-  subscribe(listener: () => void): () => void;
+  readonly subscribe: FlowSubscribe;
   /** Sends the code to the current number (read with getProfile when not given). */
-  sendCode(): Promise<void>;
+  sendCode(): Promise<GenAuthError | null>;
   /** Removes the number, proven by the code; once. */
-  confirm(code: string): Promise<void>;
+  confirm(code: string): Promise<GenAuthError | null>;
   cancel(): void;
   free(): void;
 }

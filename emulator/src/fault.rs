@@ -36,6 +36,10 @@ pub struct Fault {
     pub drop: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hang: Option<bool>,
+    /// With a fault that replaces the answer: the request is still applied first, so a client
+    /// sees a lost or garbled answer to a change that did happen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply: Option<bool>,
 }
 
 /// Marks a faulted response so the access log can say so.
@@ -66,6 +70,9 @@ impl Fault {
         }
         if self.drop == Some(true) && self.hang == Some(true) {
             return Err("drop and hang cannot be combined".into());
+        }
+        if self.apply == Some(true) && !self.replaces_response() {
+            return Err("apply needs a fault that replaces the answer".into());
         }
         if let Some(ct) = &self.content_type {
             HeaderValue::from_str(ct).map_err(|_| "contentType is not a valid header value")?;
@@ -104,7 +111,7 @@ impl Fault {
             || self.hang == Some(true)
     }
 
-    /// The raw answer this fault stands for (the request is not processed).
+    /// The raw answer this fault stands for (the request is not processed, unless `apply`).
     pub fn into_response(self) -> Response {
         let end = if self.drop == Some(true) {
             End::Error

@@ -62,6 +62,10 @@ async fn answer(shared: &Shared, parts: &Parts, body: Result<Bytes, BodyError>, 
             tokio::time::sleep(Duration::from_millis(ms)).await;
         }
         if fault.replaces_response() {
+            if fault.apply == Some(true) {
+                // The change happens; only its answer is lost or replaced.
+                let _ = dispatch(shared, parts, body);
+            }
             return fault.into_response();
         }
     }

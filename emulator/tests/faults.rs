@@ -85,6 +85,18 @@ async fn drop_is_a_network_error() {
 }
 
 #[tokio::test]
+async fn apply_makes_the_change_and_loses_its_answer() {
+    let emu = start().await;
+    emu.dev("POST", "/__emulator/faults", Some(json!([{ "drop": true, "apply": true }, { "drop": true }]))).await;
+    let raw = exchange(emu.port, &sms_request("13900000002"), Duration::from_secs(2)).await;
+    assert!(raw.bytes.is_empty(), "no answer: {:?}", String::from_utf8_lossy(&raw.bytes));
+    assert_eq!(sms_count(&emu).await, 1, "applied: the code went out");
+    // Without `apply`, the same fault applies nothing.
+    let _ = exchange(emu.port, &sms_request("13900000003"), Duration::from_secs(2)).await;
+    assert_eq!(sms_count(&emu).await, 1);
+}
+
+#[tokio::test]
 async fn hang_sends_headers_then_nothing() {
     let emu = start().await;
     emu.dev("POST", "/__emulator/faults", Some(json!({ "hang": true, "status": 200, "body": "{\"statusCode\"" }))).await;
@@ -122,6 +134,9 @@ async fn invalid_faults_are_refused() {
         r#"{"status":99}"#,
         r#"{"status":"500"}"#,
         r#"{"drop":true,"hang":true}"#,
+        // Nothing to apply it to: a delay alone answers normally anyway.
+        r#"{"apply":true}"#,
+        r#"{"delayMs":5,"apply":true}"#,
         r#"{"body":"x","bodyBytes":3}"#,
         r#"{"headers":{"bad name":"x"}}"#,
         // hyper frames the body: a contrary content-length panicked it in debug builds.

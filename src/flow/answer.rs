@@ -1,18 +1,32 @@
-//! What an answer means for a flow: the state a success leads to, and what a failure says
-//! about which field was wrong. The server names a wrong code only in its message (no field
-//! in the envelope), so the message is read for it — a guess at the real server's wording,
-//! kept to the words of the emulator and of GenAuth's documentation ("old" / "new", "旧" /
-//! "新"); when it names neither, the error names no field rather than the wrong one.
+//! What an answer means for a flow: the state a success leads to, what a failure says about
+//! which field was wrong, and whether a confirm whose answer never came was applied.
+//!
+//! The server's `apiCode` is read first; only when it names nothing the flow knows is the
+//! message read, for the words of the emulator and of GenAuth's documentation ("old" /
+//! "new", "旧" / "新"). That reading is a guess at the real server's wording: when the
+//! message names neither number, the error names no field rather than the wrong one.
 
 use super::state::{FlowKind, Number, Op};
 use super::{Flow, Sent, Work};
 use crate::args::own;
-use crate::call::issued_token;
-use crate::error::set;
+use crate::error::{set, ErrorCode, GenAuthError};
+use crate::settle::issued_token;
 use crate::validate::{problem, Rule};
 use js_sys::Error;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+/// The profile's phone number (`data.phone`, `data.phoneCountryCode`), when it has one the
+/// client would send; a malformed one is unknown (never shown garbled, never defaulted).
+pub(super) fn profile_phone(envelope: &JsValue) -> Option<Number> {
+    let data = own(envelope, "data").unwrap_or_default();
+    let text = |key| own(&data, key).and_then(|v| v.as_string()).filter(|v| !v.is_empty());
+    let phone = text("phone").filter(|p| problem(Rule::Phone, p).is_none())?;
+    match text("phoneCountryCode") {
+        Some(cc) if problem(Rule::CountryCode, &cc).is_some() => None,
+        cc => Some(Number::new(&phone, cc.as_deref())),
+    }
+}
 
 /// The state after a success; `Some` when another request follows (the profile read that
 /// came first for a step needing the current number).
@@ -24,27 +38,15 @@ pub(super) fn succeeded(
     then: Option<Work>,
     sent_at: f64,
 ) -> Result<Option<Sent>, JsValue> {
-    if op == Op::Profile || then.is_some() {
-        let data = own(envelope, "data").unwrap_or_default();
-        // Checked like any number the client sends: a malformed one from the server is unknown.
-        let valid = |rule, text: &String| problem(rule, text).is_none();
-        let phone = own(&data, "phone").and_then(|p| p.as_string()).filter(|p| valid(Rule::Phone, p));
-        // No country code is the server's default; a malformed one makes the number unknown.
-        let country_code = own(&data, "phoneCountryCode").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
-        let current = match country_code {
-            Some(cc) if !valid(Rule::CountryCode, &cc) => None,
-            cc => phone.map(|p| Number::new(&p, cc.as_deref())),
-        };
+    if let Some(work) = then {
+        let current = profile_phone(envelope);
         let known = current.is_some();
         flow.state.borrow_mut().current = current;
-        return match then {
-            Some(_) if !known => Err(super::Flow::refuse("this account has no phone number").into()),
-            Some(work) => {
-                let generation = flow.state.borrow().generation;
-                flow.continue_with(op, work, generation).map(Some).map_err(JsValue::from)
-            }
-            None => Ok(None),
-        };
+        if !known {
+            return Err(GenAuthError::new(ErrorCode::InvalidState, "this account has no phone number").into());
+        }
+        let generation = flow.state.borrow().generation;
+        return flow.continue_with(op, work, generation).map(Some).map_err(JsValue::from);
     }
     // Read before the state is borrowed: reading the envelope is JS.
     let issued = if op == Op::Verify { issued_token(envelope) } else { (None, None) };
@@ -62,47 +64,76 @@ pub(super) fn succeeded(
             }
         }
         Op::Confirm => {
-            s.done = true;
-            s.token = None;
-            s.current = if s.kind == FlowKind::Change { s.new.clone() } else { None };
             drop(s);
-            flow.expiry.borrow_mut().take();
+            applied(flow);
         }
-        Op::Profile => {}
     }
     Ok(None)
 }
 
+/// The change or removal was applied: the flow is done.
+fn applied(flow: &Flow) {
+    {
+        let mut s = flow.state.borrow_mut();
+        s.done = true;
+        s.token = None;
+        s.current = if s.kind == FlowKind::Change { s.new.clone() } else { None };
+    }
+    drop(flow.expiry.take());
+}
+
+/// The profile read after a confirm failed: done when the profile shows the change (the new
+/// number) or the removal (no number); else `failure` stands.
+pub(super) fn reconciled(flow: &Rc<Flow>, envelope: &JsValue, failure: JsValue) -> Result<Option<Sent>, JsValue> {
+    let has_phone = own(&own(envelope, "data").unwrap_or_default(), "phone").and_then(|p| p.as_string()).is_some_and(|p| !p.is_empty());
+    let phone = profile_phone(envelope);
+    let done = {
+        let s = flow.state.borrow();
+        match s.kind {
+            FlowKind::Change => phone.is_some() && phone == s.new,
+            FlowKind::Removal => !has_phone,
+        }
+    };
+    if done {
+        applied(flow);
+        return Ok(None);
+    }
+    Err(failed(flow, Op::Confirm, failure))
+}
+
 /// The failure, with `field` naming the input it is about where the answer says so; the
 /// state learns what the refusal taught (the pool verifies the old number; the token is dead).
-/// The flag: verification of the current number was just turned on (read it now).
-pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> (JsValue, bool) {
+pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
     let number = |key| own(&error, key).and_then(|v| v.as_f64()).unwrap_or(0.0);
     let code = own(&error, "code").and_then(|c| c.as_string()).unwrap_or_default();
     let message = own(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
     let (api_code, status) = (number("apiCode"), number("statusCode"));
     let mut s = flow.state.borrow_mut();
-    let mut turned_on = false;
+    let wrong_code = api_code == 2001.0 || api_code == 2300.0;
     let field = match op {
-        Op::Verify if !s.verify_old && status == 400.0 && mentions(&message, &["oldphone", "old phone", "旧手机号"]) => {
-            // The pool verifies the old number: ask for its code instead of failing generically.
-            s.verify_old = true;
-            turned_on = true;
-            Some("currentCode")
-        }
-        Op::Verify if api_code == 2001.0 || api_code == 2300.0 || mentions(&message, &["verification code", "验证码"]) => {
+        // The codes first: they say what happened; the message is read only when they don't.
+        Op::Verify if api_code == 2038.0 => Some("currentPhoneNumber"),
+        Op::Verify | Op::SendNew if api_code == 2035.0 || api_code == 2230.0 => Some("newPhoneNumber"),
+        Op::Verify if wrong_code || (api_code == 0.0 && mentions(&message, &["verification code", "验证码"])) => {
             match (s.verify_old, mentions(&message, &["old", "current", "旧"]), mentions(&message, &["new", "新"])) {
                 (false, _, _) | (true, false, true) => Some("newCode"),
                 (true, true, false) => Some("currentCode"),
                 _ => None,
             }
         }
-        Op::Verify if api_code == 2038.0 => Some("currentPhoneNumber"),
-        Op::Verify | Op::SendNew if api_code == 2035.0 || api_code == 2230.0 => Some("newPhoneNumber"),
-        Op::Confirm if s.kind == FlowKind::Removal && (api_code == 2001.0 || api_code == 2300.0) => Some("code"),
+        Op::Verify if !s.verify_old && status == 400.0 && mentions(&message, &["oldphone", "old phone", "旧手机号"]) => {
+            // The pool verifies the old number: ask for its code, in the client's own words
+            // (the server's text names its internal fields).
+            s.set_verify_old(true);
+            drop(s);
+            drop(flow.expiry.take());
+            return GenAuthError::invalid("currentCode", "is required: this user pool also verifies the current number").into();
+        }
+        Op::Confirm if s.kind == FlowKind::Removal && wrong_code => Some("code"),
         _ => None,
     };
-    let dead_token = matches!(code.as_str(), "TOKEN_EXPIRED" | "TOKEN_CONSUMED") || (9007.0..=9009.0).contains(&api_code);
+    let dead_token =
+        code == ErrorCode::TokenExpired.as_str() || code == ErrorCode::TokenConsumed.as_str() || (9007.0..=9009.0).contains(&api_code);
     if op == Op::Confirm && s.kind == FlowKind::Change && dead_token {
         s.token = None;
     }
@@ -111,7 +142,7 @@ pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> (JsValue, bool)
     if let (Some(field), Some(e)) = (field, error.dyn_ref::<Error>()) {
         set(e, "field", &JsValue::from_str(field));
     }
-    (error, turned_on)
+    error
 }
 
 /// Whether `text` contains any of `words`, ignoring ASCII case (byte windows: core's string

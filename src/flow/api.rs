@@ -1,4 +1,5 @@
 //! The flow's JS methods: thin, each reads its arguments once and hands over to [`Flow`].
+//! None of them throws for what a person typed, and no step's promise rejects (`mod.rs`).
 
 use super::state::{FlowKind, Number, Op, Step, Target};
 use super::{Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
@@ -12,89 +13,110 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl PhoneFlow {
-    /// The flow's state: the same frozen object until something changes.
+    /// The flow's state: the same deeply frozen object until something changes.
     #[wasm_bindgen(getter, unchecked_return_type = "PhoneChangeState | PhoneRemovalState")]
     pub fn state(&self) -> JsValue {
         self.flow.snapshot()
     }
 
-    /// Calls `listener` (no arguments) after every change of `state`; returns the function
-    /// that unsubscribes it (calling it again does nothing). A listener that throws is skipped.
-    #[wasm_bindgen(unchecked_return_type = "() => void")]
-    pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "() => void")] listener: JsValue) -> Result<JsValue, JsValue> {
-        let Ok(listener) = listener.dyn_into::<Function>() else {
-            return Err(GenAuthError::invalid("listener", "must be a function").into());
-        };
-        self.flow.listeners.borrow_mut().push(listener.clone());
-        let flow: Weak<Flow> = Rc::downgrade(&self.flow);
-        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
-            if let Some(flow) = flow.upgrade() {
-                let mut listeners = flow.listeners.borrow_mut();
-                let same = |a: &JsValue, b: &JsValue| a == b;
-                if let Some(i) = listeners.iter().position(|l| same(l, &listener)) {
-                    listeners.remove(i);
-                }
-            }
+    /// `subscribe(listener)`: calls `listener` (no arguments) after every change of `state`,
+    /// and returns the function that unsubscribes it (once; later calls do nothing). A property
+    /// holding the same function every time, which works unbound:
+    /// `useSyncExternalStore(flow.subscribe, () => flow.state)`. Throws `CLIENT_FREED` after
+    /// `free()`.
+    #[wasm_bindgen(getter, unchecked_return_type = "(listener: () => void) => () => void")]
+    pub fn subscribe(&self) -> JsValue {
+        let flow = &self.flow;
+        if let Some(f) = flow.subscribe.borrow().as_ref() {
+            return f.as_ref().clone();
+        }
+        let weak: Weak<Flow> = Rc::downgrade(flow);
+        let subscribe = super::Subscribe::new(move |listener| match weak.upgrade() {
+            Some(flow) => flow.add_listener(listener),
+            None => Err(GenAuthError::new(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
         });
-        Ok(unsubscribe.into_js_value())
+        let f = subscribe.as_ref().clone();
+        drop(flow.subscribe.replace(Some(subscribe)));
+        f
     }
 
-    /// Change: the number to change to. A number other than the one a code went to starts
-    /// the code step over. Throws `INVALID_ARGUMENT` (`phoneNumber` / `phoneCountryCode`), and
-    /// `INVALID_STATE` once the flow is done or while the change is being confirmed.
-    #[wasm_bindgen(js_name = setNewNumber)]
+    /// Change: the number to change to, as the person types it. Returns (and shows in
+    /// `state.error`, field `newPhoneNumber` or `newPhoneCountryCode`) what is wrong with it,
+    /// or `null`; never throws, so it fits an input's `onChange`. An unfinished number leaves
+    /// `newNumber` null (the step that needs one refuses); an empty one is no error. A number
+    /// other than the one a code went to starts the code step over. Returns `INVALID_STATE`
+    /// (not shown in the state) once the flow is done or while the change is confirmed.
+    #[wasm_bindgen(js_name = setNewNumber, unchecked_return_type = "GenAuthError | null")]
     pub fn set_new_number(
         &self,
         #[wasm_bindgen(js_name = phoneNumber, unchecked_param_type = "string")] phone_number: JsValue,
         #[wasm_bindgen(js_name = phoneCountryCode, unchecked_optional_param_type = "string | null")] country_code: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> JsValue {
         let flow = &self.flow;
-        flow.usable(FlowKind::Change)?;
-        let [digits_field, cc_field] = &NEW_NUMBER;
-        let digits = match read(digits_field, "", phone_number)? {
-            Some(Value::Text(d)) => d,
-            _ => return Err(GenAuthError::invalid("phoneNumber", "is required").into()),
-        };
-        let cc = match read(cc_field, "", country_code)? {
-            Some(Value::Text(c)) => Some(c),
-            _ => None,
-        };
-        if flow.state.borrow().done || flow.busy() == Some(Op::Confirm) {
-            return Err(Flow::refuse("the change is done or being confirmed: start a new flow").into());
+        if let Err(e) = flow.usable(FlowKind::Change) {
+            return e.into();
         }
-        let number = Number::new(&digits, cc.as_deref());
-        if flow.state.borrow().new.as_ref() != Some(&number) {
+        if flow.state.borrow().done || flow.busy() == Some(Op::Confirm) {
+            return Flow::refuse("the change is done or being confirmed: start a new flow").into();
+        }
+        let [digits_field, cc_field] = &NEW_NUMBER;
+        let empty = phone_number.as_string().is_some_and(|s| s.is_empty());
+        let number = read(digits_field, "", phone_number).and_then(|digits| {
+            let cc = match read(cc_field, "", country_code)? {
+                Some(Value::Text(c)) => Some(c),
+                _ => None,
+            };
+            Ok(match digits {
+                Some(Value::Text(d)) => Some(Number::new(&d, cc.as_deref())),
+                _ => None,
+            })
+        });
+        let (number, problem) = match number {
+            _ if empty => (None, None),
+            Ok(Some(n)) => (Some(n), None),
+            Ok(None) => (None, Some(GenAuthError::invalid("newPhoneNumber", "is required"))),
+            Err(e) => (None, Some(e)),
+        };
+        let problem = problem.map_or(JsValue::NULL, JsValue::from);
+        let changed = flow.state.borrow().new != number;
+        if changed {
             flow.abort_in_flight();
             flow.state.borrow_mut().set_new(number);
-            *flow.error.borrow_mut() = JsValue::NULL;
-            flow.expiry.borrow_mut().take();
+            drop(flow.expiry.take());
+        }
+        if changed || *flow.error.borrow() != problem {
+            drop(flow.error.replace(problem.clone()));
             flow.changed();
         }
-        Ok(())
+        flow.read_current_number();
+        problem
     }
 
     /// Change: whether the user pool verifies the current number (its code is then needed
-    /// too). Turning it on reads the current number when the flow does not know it. Throws
-    /// `INVALID_STATE` while codes are being verified or the change confirmed.
-    #[wasm_bindgen(js_name = setVerifyOldPhone)]
-    pub fn set_verify_old_phone(&self, #[wasm_bindgen(unchecked_param_type = "boolean")] on: JsValue) -> Result<(), JsValue> {
+    /// too). Turning it on reads the current number when the flow does not know it. Returns
+    /// `INVALID_STATE` while codes are being verified or the change confirmed, else `null`.
+    #[wasm_bindgen(js_name = setVerifyOldPhone, unchecked_return_type = "GenAuthError | null")]
+    pub fn set_verify_old_phone(&self, #[wasm_bindgen(unchecked_param_type = "boolean")] on: JsValue) -> JsValue {
         let flow = &self.flow;
-        flow.usable(FlowKind::Change)?;
-        let on = on.as_bool().ok_or_else(|| JsValue::from(GenAuthError::invalid("verifyOldPhone", "must be a boolean")))?;
+        if let Err(e) = flow.usable(FlowKind::Change) {
+            return e.into();
+        }
+        let Some(on) = on.as_bool() else { return GenAuthError::invalid("verifyOldPhone", "must be a boolean").into() };
         if matches!(flow.busy(), Some(Op::Verify | Op::Confirm)) {
-            return Err(Flow::refuse("the codes are being verified or the change confirmed: wait for it").into());
+            return Flow::refuse("the codes are being verified or the change confirmed: wait for it").into();
         }
         if flow.state.borrow_mut().set_verify_old(on) {
-            flow.expiry.borrow_mut().take();
+            drop(flow.expiry.take());
             flow.changed();
             flow.read_current_number();
         }
-        Ok(())
+        JsValue::NULL
     }
 
     /// Sends a code: change, `sendCode("new")` / `sendCode("current")`; removal,
-    /// `sendCode()`. Rejects with `SMS_COOLDOWN` (`retryAfterMs`) while the number waits.
-    #[wasm_bindgen(js_name = sendCode, unchecked_return_type = "Promise<void>")]
+    /// `sendCode()`. Resolves with `null`, or the failure (`SMS_COOLDOWN` with `retryAfterMs`
+    /// while the number waits).
+    #[wasm_bindgen(js_name = sendCode, unchecked_return_type = "Promise<GenAuthError | null>")]
     pub fn send_code(&self, #[wasm_bindgen(unchecked_optional_param_type = "\"new\" | \"current\" | null")] target: JsValue) -> Promise {
         let flow = &self.flow;
         let absent = target.is_undefined() || target.is_null();
@@ -102,21 +124,24 @@ impl PhoneFlow {
             (FlowKind::Change, Some("new")) => Target::New,
             (FlowKind::Change, Some("current")) if flow.state.borrow().verify_old => Target::Current,
             (FlowKind::Change, Some("current")) => {
-                return flow.reject(Flow::refuse("the current number's code is needed only with verifyOldPhone"));
+                return flow.refused(Flow::refuse("the current number's code is needed only with verifyOldPhone"));
             }
             (FlowKind::Removal, t) if absent || t == Some("current") => Target::Current,
-            _ => return flow.reject(GenAuthError::invalid("target", "must be \"new\" or \"current\"")),
+            _ => return flow.refused(GenAuthError::invalid("target", "must be \"new\" or \"current\"")),
         };
-        flow.begin(target.send_op(), Some(Work::Send(target)))
+        flow.begin(target.send_op(), Work::Send(target))
     }
 
     /// Change: exchanges the codes for the one-time token, which stays inside the module
     /// (`state.tokenExpiresAt` says until when it lives, counted from when this request was
-    /// sent). A wrong code rejects with `field` `"newCode"` or `"currentCode"` where the
-    /// server says which.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    /// sent). Resolves with `null`, or the failure: a wrong code names `field` `"newCode"` or
+    /// `"currentCode"` where the server says which.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GenAuthError | null>")]
     pub fn verify(&self, #[wasm_bindgen(unchecked_param_type = "{ newCode: string; currentCode?: string }")] codes: JsValue) -> Promise {
         let flow = &self.flow;
+        if let Some(promise) = flow.running(Op::Verify) {
+            return promise;
+        }
         let work = flow.usable(FlowKind::Change).and_then(|()| decode(&codes, &CODES)).and_then(|mut c| {
             let new_code = c.take_text(0).unwrap_or_default();
             let current_code = c.take_text(1);
@@ -126,23 +151,26 @@ impl PhoneFlow {
             Ok(Work::Verify { new_code, current_code })
         });
         match work {
-            Ok(work) => flow.begin(Op::Verify, Some(work)),
-            Err(e) => flow.reject(e),
+            Ok(work) => flow.begin(Op::Verify, work),
+            Err(e) => flow.refused(e),
         }
     }
 
     /// Applies the change (change: `confirm()`, with the token from `verify`) or the removal
     /// (removal: `confirm(code)`). Runs once: a second call while it runs gets the same
-    /// promise. Refused locally with `TOKEN_EXPIRED` when the token has expired.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    /// promise. Resolves with `null`, or the failure (`TOKEN_EXPIRED`, refused locally, when
+    /// the token has expired). When a sent confirm fails (no answer came, or a refusal, which
+    /// may be of a resent request), the flow reads the profile and finishes as done if the
+    /// change or removal was applied after all.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GenAuthError | null>")]
     pub fn confirm(&self, #[wasm_bindgen(unchecked_optional_param_type = "string | null")] code: JsValue) -> Promise {
         let flow = &self.flow;
+        if let Some(promise) = flow.running(Op::Confirm) {
+            return promise;
+        }
         let kind = flow.kind();
         if let Err(e) = flow.usable(kind) {
-            return flow.reject(e);
-        }
-        if let Some(promise) = flow.in_flight.borrow().as_ref().filter(|f| f.op == Op::Confirm).map(|f| f.promise.clone()) {
-            return promise;
+            return flow.refused(e);
         }
         let fields = match kind {
             FlowKind::Change => {
@@ -154,7 +182,7 @@ impl PhoneFlow {
                 match token {
                     Some(token) => Fields { shape: &dto::UPDATE_PHONE, values: vec![Some(Value::Text(token))] },
                     None => {
-                        flow.expiry.borrow_mut().take();
+                        drop(flow.expiry.take());
                         let e = if expired {
                             GenAuthError::new(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again")
                         } else if flow.state.borrow().step() == Step::Done {
@@ -162,24 +190,24 @@ impl PhoneFlow {
                         } else {
                             Flow::refuse("verify the codes first")
                         };
-                        return flow.reject(e);
+                        return flow.refused(e);
                     }
                 }
             }
             FlowKind::Removal => match read(&REMOVAL_CODE, "", code) {
                 Ok(Some(Value::Text(c))) => Fields { shape: &dto::UNBIND_PHONE, values: vec![Some(Value::Text(c))] },
-                Ok(_) => return flow.reject(GenAuthError::invalid("code", "is required")),
-                Err(e) => return flow.reject(e),
+                Ok(_) => return flow.refused(GenAuthError::invalid("code", "is required")),
+                Err(e) => return flow.refused(e),
             },
         };
         let endpoint = if kind == FlowKind::Change { Endpoint::UpdatePhone } else { Endpoint::UnbindPhone };
         let request = Request { endpoint, fields, timeout_ms: flow.timeout_ms, signal: None };
-        flow.begin(Op::Confirm, Some(Work::Ready(request)))
+        flow.begin(Op::Confirm, Work::Ready(request))
     }
 
-    /// Aborts the step in flight (its promise rejects with `ABORTED`); the flow stays where
-    /// it was. A confirmation already sent is left to finish: the server may have applied it,
-    /// and the flow must learn which. Harmless when nothing runs.
+    /// Aborts the step in flight (its promise resolves with `ABORTED`); the flow stays where
+    /// it was. A confirmation already sent is not aborted: the server may have applied it, and
+    /// the flow must learn which. Harmless when nothing runs.
     pub fn cancel(&self) {
         let flow = &self.flow;
         if flow.in_flight.borrow().is_some() && flow.busy() != Some(Op::Confirm) {
@@ -188,16 +216,52 @@ impl PhoneFlow {
         }
     }
 
-    /// Retires the flow: whatever is in flight is aborted, the token and the subscribers are
-    /// dropped, and later calls fail with `CLIENT_FREED`. Not needed otherwise: the garbage
-    /// collector reclaims a flow.
+    /// Retires the flow: a step in flight is aborted (a sent confirmation is left to finish,
+    /// as with `cancel()`), the token, timers and subscribers are dropped, and later calls get
+    /// `CLIENT_FREED`. Not needed otherwise: the garbage collector reclaims a flow once the
+    /// page holds no reference to it and it has no subscribers (the module holds subscribers
+    /// strongly; unsubscribing, as React does on unmount, lets it go).
     #[wasm_bindgen(js_name = free)]
     pub fn retire(&self) {
         let flow = &self.flow;
         flow.freed.set(true);
-        flow.abort_in_flight();
-        flow.expiry.borrow_mut().take();
-        flow.listeners.borrow_mut().clear();
-        flow.state.borrow_mut().token = None;
+        if flow.busy() != Some(Op::Confirm) {
+            flow.abort_in_flight();
+        }
+        if let Some(reading) = flow.reading.take() {
+            reading.abort();
+        }
+        drop(flow.expiry.take());
+        drop(flow.cooldown.take());
+        drop(flow.listeners.take());
+        if flow.busy() != Some(Op::Confirm) {
+            flow.state.borrow_mut().token = None;
+        }
+    }
+}
+
+impl Flow {
+    /// Adds a subscriber; its unsubscribe function acts once (a stale one never removes a
+    /// later subscription of the same listener).
+    fn add_listener(self: &Rc<Self>, listener: JsValue) -> Result<JsValue, JsValue> {
+        self.alive()?;
+        let Ok(listener) = listener.dyn_into::<Function>() else {
+            return Err(GenAuthError::invalid("listener", "must be a function").into());
+        };
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        self.listeners.borrow_mut().push((id, listener));
+        let flow: Weak<Flow> = Rc::downgrade(self);
+        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
+            if let Some(flow) = flow.upgrade() {
+                // Dropped after the borrow ends: a listener's drop runs no JS, but keep the rule.
+                let gone = {
+                    let mut listeners = flow.listeners.borrow_mut();
+                    listeners.iter().position(|(i, _)| *i == id).map(|at| listeners.remove(at))
+                };
+                drop(gone);
+            }
+        });
+        Ok(unsubscribe.into_js_value())
     }
 }

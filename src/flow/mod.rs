@@ -5,8 +5,15 @@
 //! each time its state changes. One step runs at a time; calling the same step again while it
 //! runs returns the same promise (a double click sends one request).
 //!
-//! Requests go through the client's session and the one async path (`call.rs`); what an
-//! answer means for the flow is decided in [`Flow::finish`].
+//! For a state-driven UI: a step's promise never rejects. It resolves with `null` when the
+//! step succeeded, or with the `GenAuthError` that stopped it, which `state.error` also shows
+//! until the next step starts. A call that does not apply now (`INVALID_STATE`) or comes after
+//! `free()` (`CLIENT_FREED`) resolves with its error and leaves `state.error` alone: it is the
+//! page's mistake, not the person's.
+//!
+//! Requests go through the client's session and the call driver (`call.rs`); what an answer
+//! means for the flow is decided in [`Flow::finish`]. The flows sit above both: nothing below
+//! knows they exist (the session only tells its [`SignInWatcher`]s that a token was set).
 
 mod answer;
 mod api;
@@ -18,9 +25,9 @@ pub use state::FlowKind;
 
 use crate::abort::{clear_timeout, set_timeout};
 use crate::args::{decode, get, Field, Fields, Kind, Shape};
-use crate::call::{start, Call, Step as Sent};
+use crate::call::Step as Sent;
 use crate::error::{ErrorCode, GenAuthError, Result};
-use crate::session::{Request, Session};
+use crate::session::{Call, Request, Session, SignInWatcher};
 use crate::validate::Rule;
 use core::cell::{Cell, RefCell};
 use js_sys::{Date, Function, Promise};
@@ -57,10 +64,10 @@ static REMOVAL_OPTIONS: Shape = Shape {
     ],
 };
 
-/// The arguments of `setNewNumber`.
+/// The arguments of `setNewNumber`, named as the option they replace (and as a UI's field).
 static NEW_NUMBER: [Field; 2] = [
-    Field { key: "phoneNumber", kind: Kind::Text(Rule::Phone), required: true },
-    Field { key: "phoneCountryCode", kind: Kind::Text(Rule::CountryCode), required: false },
+    Field { key: "newPhoneNumber", kind: Kind::Text(Rule::Phone), required: true },
+    Field { key: "newPhoneCountryCode", kind: Kind::Text(Rule::CountryCode), required: false },
 ];
 /// `verify({ newCode, currentCode })`.
 static CODES: Shape = Shape {
@@ -81,8 +88,9 @@ pub struct PhoneFlow {
 }
 
 /// The flow's state and what it holds in JS. No `RefCell` borrow is held while JS runs (a
-/// listener, a setter planted on a prototype, a replaced `fetch` or `localStorage` may call
-/// back into the flow).
+/// listener, a setter planted on a prototype, a replaced `fetch`, `clearTimeout` or
+/// `localStorage` may call back into the flow): values leave their cell (`take`, `replace`)
+/// before they are dropped or called.
 pub struct Flow {
     session: Rc<Session>,
     /// The request timeout of the flow's steps.
@@ -92,12 +100,20 @@ pub struct Flow {
     error: RefCell<JsValue>,
     /// `state` as JS, until it changes.
     snapshot: RefCell<Option<JsValue>>,
-    /// The subscribers, held here (not in a JS `Set` a page could have replaced).
-    listeners: RefCell<Vec<Function>>,
+    /// The subscribers with their ids, held here (not in a JS `Set` a page could have replaced).
+    listeners: RefCell<Vec<(u32, Function)>>,
+    /// The id of the next subscription.
+    next_id: Cell<u32>,
+    /// `flow.subscribe`: made once, so it is the same function every time (and works unbound).
+    subscribe: RefCell<Option<Subscribe>>,
     /// The step in flight.
     in_flight: RefCell<Option<InFlight>>,
+    /// The background read of the current number, apart from the steps (none aborts it).
+    reading: RefCell<Option<AbortController>>,
     /// The timer that ends the token's life in the state, so subscribers hear of it.
-    expiry: RefCell<Option<Expiry>>,
+    expiry: RefCell<Option<Timer>>,
+    /// The timer that tells subscribers the next cooldown has ended, and when it fires.
+    cooldown: RefCell<Option<(f64, Timer)>>,
     freed: Cell<bool>,
     /// Subscribers are being told of a change; `again`: another came meanwhile.
     notifying: Cell<bool>,
@@ -105,6 +121,9 @@ pub struct Flow {
     /// `state` is being built.
     building: Cell<bool>,
 }
+
+/// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out.
+type Subscribe = Closure<dyn Fn(JsValue) -> core::result::Result<JsValue, JsValue>>;
 
 /// The step in flight: its promise (returned again for the same step), what cancels it, and
 /// the generation it belongs to.
@@ -115,15 +134,16 @@ struct InFlight {
     generation: u32,
 }
 
-/// A running timer and the closure it calls; dropped, it is cleared.
-struct Expiry {
-    timer: JsValue,
+/// A running timer and the closure it calls; dropped, it is cleared (take it out of its cell
+/// first: clearing is JS).
+struct Timer {
+    id: JsValue,
     _callback: Closure<dyn FnMut()>,
 }
 
-impl Drop for Expiry {
+impl Drop for Timer {
     fn drop(&mut self) {
-        let _ = clear_timeout(&self.timer);
+        let _ = clear_timeout(&self.id);
     }
 }
 
@@ -148,6 +168,9 @@ enum Work {
     },
     /// A request already built (confirm).
     Ready(Request),
+    /// A confirm that failed after it was sent: the profile says whether it was applied
+    /// anyway; if not, this failure stands.
+    Reconcile(JsValue),
 }
 
 /// The longest delay a JS timer takes (2^31 - 1 ms); a longer one would fire at once.
@@ -173,13 +196,20 @@ impl Flow {
             error: RefCell::new(JsValue::NULL),
             snapshot: RefCell::default(),
             listeners: RefCell::default(),
+            next_id: Cell::new(0),
+            subscribe: RefCell::default(),
             in_flight: RefCell::default(),
+            reading: RefCell::default(),
             expiry: RefCell::default(),
+            cooldown: RefCell::default(),
             freed: Cell::new(false),
             notifying: Cell::new(false),
             again: Cell::new(false),
             building: Cell::new(false),
         });
+        // Told when a token is set, so a flow made before sign-in still reads the current number.
+        let watcher: Rc<dyn SignInWatcher> = flow.clone();
+        session.watch_sign_in(Rc::downgrade(&watcher));
         flow.read_current_number();
         Ok(PhoneFlow { flow })
     }
@@ -193,7 +223,7 @@ impl Flow {
     }
 
     /// The state as JS (the same object until something changes).
-    fn snapshot(&self) -> JsValue {
+    fn snapshot(self: &Rc<Self>) -> JsValue {
         let cached = self.snapshot.borrow().clone();
         if let Some(s) = cached {
             return s;
@@ -206,9 +236,10 @@ impl Flow {
         // Copies, so no borrow is held while JS runs.
         let state = self.state.borrow().clone();
         let error = self.error.borrow().clone();
-        let s = snapshot::build(&state, &error, &self.session);
+        let (s, next_cooldown_end) = snapshot::build(&state, &error, &self.session);
         self.building.set(false);
         *self.snapshot.borrow_mut() = Some(s.clone());
+        self.arm_cooldown_end(next_cooldown_end);
         s
     }
 
@@ -218,7 +249,7 @@ impl Flow {
     /// after 16 rounds the flow stops telling: a listener that changes the flow on every
     /// change would otherwise never end.
     fn changed(&self) {
-        self.snapshot.borrow_mut().take();
+        self.snapshot.take();
         if self.notifying.replace(true) {
             self.again.set(true);
             return;
@@ -227,7 +258,7 @@ impl Flow {
             self.again.set(false);
             // A copy: a listener may subscribe or unsubscribe while they are told.
             let listeners = self.listeners.borrow().clone();
-            for listener in listeners {
+            for (_, listener) in listeners {
                 let _ = listener.call0(&JsValue::UNDEFINED);
             }
             if !self.again.get() {
@@ -237,10 +268,14 @@ impl Flow {
         self.notifying.set(false);
     }
 
-    /// Records a failure in the state (and returns it, to reject with).
+    /// Records a failure in the state, unless it is the page's misuse (`INVALID_STATE`,
+    /// `CLIENT_FREED`), which must not hide the person's last error. Returns it.
     fn failed(&self, error: JsValue) -> JsValue {
-        *self.error.borrow_mut() = error.clone();
-        self.changed();
+        let code = crate::args::own(&error, "code").and_then(|c| c.as_string()).unwrap_or_default();
+        if code != ErrorCode::InvalidState.as_str() && code != ErrorCode::ClientFreed.as_str() {
+            *self.error.borrow_mut() = error.clone();
+            self.changed();
+        }
         error
     }
 
@@ -249,38 +284,70 @@ impl Flow {
         GenAuthError::new(ErrorCode::InvalidState, message)
     }
 
-    /// `CLIENT_FREED`, or `INVALID_STATE` for a method of the other kind of flow.
-    fn usable(&self, kind: FlowKind) -> Result<()> {
+    /// `CLIENT_FREED` once the flow or its client was freed.
+    fn alive(&self) -> Result<()> {
         if self.freed.get() {
             return Err(GenAuthError::new(ErrorCode::ClientFreed, "this flow was freed: start a new one"));
-        }
-        if self.kind() != kind {
-            return Err(Self::refuse("this method belongs to the other flow"));
         }
         self.session.alive()
     }
 
-    /// A rejected promise for a refusal before any request, recorded in the state.
-    fn reject(&self, e: GenAuthError) -> Promise {
-        start(Err(self.failed(e.into())))
+    /// `CLIENT_FREED`, or `INVALID_STATE` for a method of the other kind of flow.
+    fn usable(&self, kind: FlowKind) -> Result<()> {
+        self.alive()?;
+        if self.kind() != kind {
+            return Err(Self::refuse("this method belongs to the other flow"));
+        }
+        Ok(())
+    }
+
+    /// The promise of a step refused before any request: it resolves with the error (a
+    /// step's promise never rejects), which the state records unless it is misuse.
+    fn refused(&self, e: GenAuthError) -> Promise {
+        Promise::resolve(&self.failed(e.into()))
+    }
+
+    /// A timer that calls `then` on the flow after `delay` ms (at most a JS timer's reach), and
+    /// does not keep Node alive.
+    fn timer(self: &Rc<Self>, delay: f64, then: fn(&Rc<Flow>)) -> Timer {
+        let weak: Weak<Flow> = Rc::downgrade(self);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(flow) = weak.upgrade() {
+                then(&flow);
+            }
+        });
+        let id = set_timeout(callback.as_ref().unchecked_ref(), delay.clamp(0.0, MAX_TIMER_MS)).unwrap_or_default();
+        if let Ok(unref) = get(&id, &JsValue::from_str("unref")).and_then(JsCast::dyn_into::<Function>) {
+            let _ = unref.call0(&id);
+        }
+        Timer { id, _callback: callback }
     }
 
     /// Ends the token's life in the state when it expires, so subscribers hear of it.
     fn arm_expiry(self: &Rc<Self>, expires_at: f64) {
-        let weak: Weak<Flow> = Rc::downgrade(self);
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            if let Some(flow) = weak.upgrade() {
-                flow.token_expired();
-            }
-        });
         // One ms late rather than early; a timer longer than JS allows is re-armed when it fires.
-        let delay = (expires_at - Date::now() + 1.0).clamp(0.0, MAX_TIMER_MS);
-        let timer = set_timeout(callback.as_ref().unchecked_ref(), delay).unwrap_or_default();
-        // In Node, a pending token must not keep the process alive.
-        if let Ok(unref) = get(&timer, &JsValue::from_str("unref")).and_then(JsCast::dyn_into::<Function>) {
-            let _ = unref.call0(&timer);
+        let timer = self.timer(expires_at - Date::now() + 1.0, Flow::token_expired);
+        drop(self.expiry.replace(Some(timer)));
+    }
+
+    /// Tells subscribers when the next cooldown ends (`until`, ms since epoch; 0: none), so a
+    /// "Resend" button comes back without a timer of the page's. Once per end, not per second.
+    fn arm_cooldown_end(self: &Rc<Self>, until: f64) {
+        let armed = self.cooldown.borrow().as_ref().map(|(at, _)| *at);
+        if until <= 0.0 || armed == Some(until) {
+            if until <= 0.0 {
+                drop(self.cooldown.take());
+            }
+            return;
         }
-        *self.expiry.borrow_mut() = Some(Expiry { timer, _callback: callback });
+        let timer = self.timer(until - Date::now() + 1.0, Flow::cooldown_ended);
+        drop(self.cooldown.replace(Some((until, timer))));
+    }
+
+    fn cooldown_ended(self: &Rc<Self>) {
+        drop(self.cooldown.take());
+        self.changed();
+        // Subscribers read the new state (re-arming for the next end); if none did, nobody waits.
     }
 
     fn token_expired(self: &Rc<Self>) {
@@ -302,11 +369,9 @@ impl Flow {
     }
 }
 
-/// Whether `op` applies at `step`.
-fn allowed(step: Step, op: Op) -> bool {
-    match op {
-        Op::Profile => step != Step::Done,
-        _ => matches!(step, Step::Codes | Step::Confirm),
+impl SignInWatcher for Flow {
+    fn signed_in(self: Rc<Self>) {
+        self.read_current_number();
     }
 }
 

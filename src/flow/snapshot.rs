@@ -1,7 +1,8 @@
 //! The state of a flow as the plain JS object `flow.state` returns (the `PhoneChangeState` /
 //! `PhoneRemovalState` types). Built only when something changed, so the same object comes
-//! back until then (what React's `useSyncExternalStore` needs). Times are absolute (ms since
-//! epoch): a countdown is the page's timer, not a stream of new states.
+//! back until then (what React's `useSyncExternalStore` needs), and frozen all the way down,
+//! since every reader shares it. Times are absolute (ms since epoch): a countdown is the
+//! page's timer, not a stream of new states; the flow tells subscribers when one ends.
 
 use super::state::{FlowKind, Number, State, Target};
 use crate::session::Session;
@@ -18,21 +19,26 @@ fn text(s: &str) -> JsValue {
     JsValue::from_str(s)
 }
 
+fn frozen(o: &Object) -> JsValue {
+    Object::freeze(o).into()
+}
+
 /// `{phoneNumber, phoneCountryCode, masked}`, or `null`.
 fn number(n: Option<&Number>) -> JsValue {
     let Some(n) = n else { return JsValue::NULL };
     let o = Object::new();
     put(&o, "phoneNumber", &text(&n.digits));
-    put(&o, "phoneCountryCode", &text(&n.country_code));
+    put(&o, "phoneCountryCode", &n.country_code.as_deref().map_or(JsValue::NULL, text));
     put(&o, "masked", &text(&n.masked()));
-    o.into()
+    frozen(&o)
 }
 
 const STEPS: [&str; 4] = ["number", "codes", "confirm", "done"];
-const OPS: [&str; 5] = ["profile", "send-new", "send-current", "verify", "confirm"];
+const OPS: [&str; 4] = ["send-new", "send-current", "verify", "confirm"];
 
-/// The state as JS. `error` is the last failure (a `GenAuthError`) or null.
-pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
+/// The state as JS, and the earliest time a cooldown in it ends (0: none runs). `error` is the
+/// last failure (a `GenAuthError`) or null.
+pub fn build(state: &State, error: &JsValue, session: &Session) -> (JsValue, f64) {
     let o = Object::new();
     put(&o, "kind", &text(if state.kind == FlowKind::Change { "change" } else { "removal" }));
     put(&o, "step", &text(STEPS.get(state.step() as usize).copied().unwrap_or_default()));
@@ -48,6 +54,7 @@ pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
     // One read of the shared cooldowns for every send.
     let keys: Vec<Option<u64>> = needs.iter().map(|t| state.number(*t).map(|n| t.cooldown_key(n))).collect();
     let untils = session.sms_until(&keys);
+    let next_end = untils.iter().copied().filter(|u| *u > 0.0).fold(0.0, |a: f64, u| if a == 0.0 { u } else { a.min(u) });
     let sends = Array::new();
     for (target, until) in needs.into_iter().zip(untils) {
         let s = Object::new();
@@ -56,9 +63,9 @@ pub fn build(state: &State, error: &JsValue, session: &Session) -> JsValue {
         put(&s, "maskedNumber", &state.number(target).map_or(JsValue::NULL, |n| text(&n.masked())));
         put(&s, "sent", &state.sent(target).into());
         put(&s, "cooldownUntil", &until.into());
-        sends.push(&s);
+        sends.push(&frozen(&s));
     }
-    put(&o, "sends", &sends);
+    put(&o, "sends", &frozen(&sends));
     // Frozen: the same object is handed out until the next change, so no page may edit it.
-    Object::freeze(&o).into()
+    (frozen(&o), next_end)
 }

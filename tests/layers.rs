@@ -1,0 +1,114 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The client's modules import one way, bottom up, and without a cycle: the basics (errors,
+//! input rules, reading JS values), the transport, the session (options, headers, ledger,
+//! cooldown store, reading answers), the call driver, the flows, and the JS API on top. A
+//! module may import only from its own layer or below; `flow/` counts as one module.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Each module's layer, bottom first. A new module must be placed here (the test says so).
+const LAYERS: &[(&str, &[&str])] = &[
+    ("basics", &["error", "validate", "args"]),
+    ("transport", &["abort", "http"]),
+    ("session", &["options", "dto", "ledger", "cooldown_store", "session", "settle", "throttle"]),
+    ("driver", &["call"]),
+    ("flows", &["flow"]),
+    ("api", &["client", "types"]),
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, modules)| modules.contains(&module))
+}
+
+/// module -> the modules it names as `crate::module` (lib.rs, the root, excluded).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            let module = path.file_name().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            for inner in std::fs::read_dir(&path).expect("dir") {
+                files.push((module.clone(), inner.expect("entry").path()));
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let module = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            if module != "lib" {
+                files.push((module, path));
+            }
+        }
+    }
+    for (module, path) in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(!text.contains("crate::{"), "{}: name each import as crate::module so this test sees it", path.display());
+        let deps = g.entry(module.clone()).or_default();
+        for rest in text.split("crate::").skip(1) {
+            let dep: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            if !dep.is_empty() && dep != module {
+                deps.insert(dep);
+            }
+        }
+    }
+    g
+}
+
+/// A module path that comes back to where it started, if any.
+fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        g: &BTreeMap<String, BTreeSet<String>>,
+        node: &str,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|n| n == node) {
+            let mut c = path.get(i..).unwrap_or_default().to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for dep in g.get(node).into_iter().flatten() {
+            if let Some(c) = visit(g, dep, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    g.keys().find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_import_cycle() {
+    let g = graph();
+    assert!(g.len() > 15, "found the modules: {g:?}");
+    assert_eq!(cycle(&g), None, "an import cycle in src/");
+}
+
+#[test]
+fn layers_import_downwards_only() {
+    let g = graph();
+    for (module, deps) in &g {
+        let Some(own) = layer_of(module) else { panic!("src/{module}: give it a layer in tests/layers.rs") };
+        for dep in deps {
+            let Some(theirs) = layer_of(dep) else { panic!("src/{dep}: give it a layer in tests/layers.rs") };
+            assert!(theirs <= own, "{module} ({}) imports {dep} ({}), a layer above it", LAYERS[own].0, LAYERS[theirs].0);
+        }
+    }
+}
+
+#[test]
+fn the_checks_find_a_cycle_and_an_upward_import() {
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.entry("session".into()).or_default().insert("settle".into());
+    assert_eq!(cycle(&g), None);
+    g.entry("settle".into()).or_default().insert("session".into());
+    assert!(cycle(&g).is_some(), "session <-> settle is a cycle");
+    assert!(layer_of("flow") > layer_of("call") && layer_of("call") > layer_of("session"));
+}
