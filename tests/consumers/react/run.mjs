@@ -4,8 +4,10 @@
 // type the number key by key (half-typed numbers go through flow.setNewNumber in onChange),
 // double-click "Send code" (one send-sms request reaches the emulator), a wrong code (its
 // error shown), the right one, a double-clicked confirm (one update-phone request), the
-// emulator's user holding the new number; then leave while a code is being sent (the unmount
-// cleanup cancels it: the emulator sees the connection closed) and come back to a fresh flow.
+// emulator's user holding the new number; then, in a new flow, a number the server refuses
+// for 2 s (its 429 shown, the countdown, Send back when it ends); then leave while a code is
+// being sent (the unmount cleanup cancels it: the emulator sees the connection closed) and
+// come back to a fresh flow.
 // Fails on any console error, page error or unhandled rejection.
 //
 //   node run.mjs --mode dev|prod --emulator URL --old PHONE --new PHONE --other PHONE
@@ -99,6 +101,7 @@ async function serve(command) {
 let server;
 let browser;
 let page;
+let settings; // the emulator's, while changed
 const consoleErrors = [], pageErrors = [];
 try {
   if (opt.mode === "prod") {
@@ -163,6 +166,9 @@ try {
   let since = (await dev("requests")).length;
   await dev("faults", { delayMs: 500 });
   await send.dblclick();
+  // Both clicks reached the flow: the button stays enabled while it sends (the flow, not the UI,
+  // makes the second click a no-op).
+  assert(await send.textContent() === "Sending…" && await send.isEnabled(), "Send is not enabled while it sends");
   await page.getByRole("button", { name: /Resend in \d+ s/ }).waitFor({ timeout: 5000 });
   const sends = await requestsTo("/api/v3/send-sms", since);
   assert(sends === 1, `a double click on Send: ${sends} send-sms requests reached the emulator, expected 1`);
@@ -183,6 +189,7 @@ try {
   await alert.waitFor({ timeout: 5000 });
   const refusal = await alert.textContent();
   assert(refusal.trim().length > 0, "a wrong code: an empty error");
+  assert(await code.getAttribute("aria-invalid") === "true", "a wrong code: the code input is not marked invalid");
 
   // 4. The right code, then a double-clicked confirm: one update-phone request.
   await code.fill(right);
@@ -197,12 +204,31 @@ try {
   const after = await dev(`users/${user.userId}`);
   assert(after.phone === opt.new, `the emulator's user has phone ${after.phone}, expected ${opt.new}`);
 
-  // 5. Leaving while a code is being sent: the unmount cleanup cancels it (the emulator sees the
-  //    client close the connection), nothing is reported; coming back gives a fresh flow.
+  // 5. A new flow, for a number that got a code from elsewhere a moment ago (with the server's
+  //    cooldown at 2 s): the server's refusal shown, its countdown, and Send back when it ends.
   const toggle = page.locator("#toggle");
   await toggle.click(); // close the done flow
   await toggle.click(); // a new one
   await phone.fill(opt.other);
+  settings = await dev("settings");
+  await dev("settings", { smsCooldownSecs: 2 }, "PUT");
+  const elsewhere = await fetch(`${opt.emulator}/api/v3/send-sms`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-authing-app-id": APP_ID },
+    body: JSON.stringify({ channel: "CHANNEL_BIND_PHONE", phoneNumber: opt.other }),
+  }).then((r) => r.json());
+  assert(elsewhere.statusCode === 200, `a code from elsewhere: ${JSON.stringify(elsewhere)}`);
+  await send.click();
+  await page.getByRole("button", { name: /^Resend in [12] s$/ }).waitFor({ timeout: 5000 });
+  const throttled = await alert.textContent();
+  assert(await send.isDisabled(), "a 429: Send is enabled during the wait");
+  await page.getByRole("button", { name: "Send code" }).waitFor({ timeout: 4000 });
+  assert(await send.isEnabled(), "after the 429's wait: Send is still disabled");
+  await dev("settings", settings, "PUT");
+  settings = null;
+
+  // 6. Leaving while a code is being sent: the unmount cleanup cancels it (the emulator sees the
+  //    client close the connection), nothing is reported; coming back gives a fresh flow.
   await dev("connections", null, "DELETE");
   await dev("faults", { delayMs: 3000 });
   await send.click();
@@ -226,7 +252,7 @@ try {
 
   console.log(`react (${opt.mode}): React ${react.development ? "development" : "production"} build under StrictMode; ` +
     `${opt.old} -> ${after.phone} ("${done.trim()}"); 1 send-sms for a double click ("${resend.trim()}"); ` +
-    `wrong code: "${refusal.trim()}"; 1 update-phone for a double click; unmount mid-send closed the request after ` +
+    `wrong code: "${refusal.trim()}"; 1 update-phone for a double click; the server's 429 shown ("${throttled.trim()}"), Send back after it; unmount mid-send closed the request after ` +
     `${closed.closedAfterMs} ms; ${counts}`);
   console.log(`react (${opt.mode}): ok in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 } catch (e) {
@@ -237,6 +263,7 @@ try {
   }
   throw e;
 } finally {
+  if (settings) await dev("settings", settings, "PUT");
   await browser?.close();
   if (server && server.child.exitCode === null && server.child.signalCode === null) {
     const exited = once(server.child, "exit");

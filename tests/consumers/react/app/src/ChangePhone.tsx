@@ -32,7 +32,7 @@ export function ChangePhone() {
           onChange={(e) => flow.setNewNumber(e.target.value)}
         />
       </label>
-      <button type="button" disabled={!state.newNumber || resendIn > 0} onClick={() => flow.sendCode("new")}>
+      <button type="button" disabled={!state.newNumber || resendIn > 0} onClick={() => void flow.sendCode("new")}>
         {state.busy === "send-new" ? "Sending…" : resendIn > 0 ? `Resend in ${resendIn} s` : send?.sent ? "Resend code" : "Send code"}
       </button>
 
@@ -50,12 +50,12 @@ export function ChangePhone() {
         </label>
       )}
       {state.step === "codes" && send?.sent && (
-        <button type="button" disabled={state.busy === "verify"} onClick={() => flow.verify({ newCode: code })}>
+        <button type="button" disabled={state.busy === "verify"} onClick={() => void flow.verify({ newCode: code })}>
           Verify
         </button>
       )}
       {state.step === "confirm" && (
-        <button type="button" onClick={() => flow.confirm()}>
+        <button type="button" onClick={() => void flow.confirm()}>
           Change to {state.newNumber.masked} (within {confirmWithin} s)
         </button>
       )}
