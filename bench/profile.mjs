@@ -16,12 +16,13 @@ const { values: opt } = parseArgs({ options: { site: { type: "string" }, peers: 
 const n = Number(opt.n);
 
 // What each wasm-bindgen import thunk does (its first statement in the glue), by name and by
-// line (the thunks wrapped in handleError(function ...) are anonymous in a profile).
+// line (the thunks wrapped in handleError(function ...) are anonymous in a profile). The names
+// are the short ones scripts/shorten-names.mjs gives (`e: function(`): looked up in the glue only.
 function thunks(glueFile) {
   const lines = readFileSync(glueFile, "utf8").split("\n"), byName = new Map(), byLine = [];
   let current = null;
   lines.forEach((line, i) => {
-    const m = line.match(/^\s*(__wbg_\w+): function/);
+    const m = line.match(/^ {8}([A-Za-z_$][\w$]*): function/);
     if (m) {
       const body = (/handleError\(function/.test(line) || line.trim().endsWith("{")) ? lines[i + 1] ?? "" : "";
       current = `${m[1].replace(/_[0-9a-f]{16}$/, "")} [${body.trim().replace(/^const ret = /, "").slice(0, 60)}]`;
@@ -42,7 +43,7 @@ function top(profile, what, names, limit = 14) {
     const f = byId.get(id).callFrame, d = profile.timeDeltas[i] ?? 0;
     const file = f.url.split("/").pop();
     let k = f.functionName || "(anonymous)";
-    if (names.byName.has(k)) k = names.byName.get(k);
+    if (file === names.file && names.byName.has(k)) k = names.byName.get(k);
     else if (k === "(anonymous)" && file === names.file && names.byLine[f.lineNumber]) k = names.byLine[f.lineNumber];
     else if (/^wasm-function\[/.test(k)) k = "(wasm code: validation, serde, ledger, futures)";
     else if (/^(js-to-wasm|wasm-to-js)/.test(k)) k = "(wasm <-> JS transitions)";

@@ -19,7 +19,7 @@ esac
 wasm=$out/genauth_phone_bg.wasm
 
 . scripts/release-toolchain.sh
-if [ -f "$wasm" ] && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build.sh scripts/release-toolchain.sh -newer "$wasm" -print -quit)" ]; then
+if [ -f "$wasm" ] && [ -z "$(find src js Cargo.toml Cargo.lock scripts/build.sh scripts/release-toolchain.sh scripts/shorten-names.mjs -newer "$wasm" -print -quit)" ]; then
   echo "build: $out/ is newer than the sources, kept" >&2
 else
   # --release runs wasm-opt with the flags in Cargo.toml's [package.metadata.wasm-pack].
@@ -35,6 +35,11 @@ else
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
   wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort "${cargo_args[@]}" 2>&1 \
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
+  # wasm-bindgen's long import and export names (random hashes, stored in the .wasm and in the
+  # glue) become one- or two-letter names in both (docs/SIZE.md). Only here, on the output
+  # wasm-pack has just written, so everything built and tested from $out is renamed. When it
+  # refuses, the .wasm goes too: the next run rebuilds instead of keeping a module as if done.
+  node scripts/shorten-names.mjs "$out" || { rm -f "$wasm"; echo "build: shorten-names failed; $wasm removed" >&2; exit 1; }
 fi
 
 # `throwOnError: true` narrows what the methods resolve with (the `Reply` type): the class takes

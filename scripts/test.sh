@@ -42,6 +42,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=300
 
 step "the Node transport (js/node-transport.cjs) against the emulator and local servers"
 node --test tests/transport/
+node --test tests/build/ # scripts/shorten-names.mjs on a hand-made module: renames exactly, or fails
 
 step "wasm suite in Node, through the Node build's transport (feature \"node\")"
 cargo test --target wasm32-unknown-unknown --test node --features node

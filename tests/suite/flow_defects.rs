@@ -234,13 +234,21 @@ async fn a_wrapped_clear_timeout_may_call_back_into_the_flow() {
     // reads the state and changes the flow again from inside (a borrow held here trapped).
     let flow: JsValue = f.into();
     let calls = Array::new();
-    let holder = obj(&[("calls", calls.clone().into()), ("flow", flow.clone())]);
-    let reenter = Function::new_with_args("", "this.calls.push(1); void this.flow.state; this.flow.setNewNumber('13700000000');");
+    let thrown = Array::new();
+    let holder = obj(&[("calls", calls.clone().into()), ("thrown", thrown.clone().into()), ("flow", flow.clone())]);
+    // What the inner calls throw is kept (a trap is a RuntimeError that clearTimeout's catch
+    // would otherwise swallow).
+    let reenter = Function::new_with_args(
+        "",
+        "this.calls.push(1); try { void this.flow.state; this.flow.setNewNumber('13700000000'); } \
+         catch (e) { this.thrown.push(String(e)); }",
+    );
     let restore = wrap_clear_timeout(&reenter.bind0(&holder));
     let e = invoke(&flow, "setNewNumber", &[s(&new_phone())]);
     restore.call0(&JsValue::UNDEFINED).unwrap();
     assert!(e.is_null(), "{e:?}");
     assert!(calls.length() >= 1, "the wrapper ran");
+    assert_eq!(thrown.length(), 0, "the flow threw from inside clearTimeout: {:?}", thrown.to_vec());
     // The module still works.
     assert_eq!(get_str(&Reflect::get(&flow, &s("state")).unwrap(), &["step"]).as_deref(), Some("codes"));
     assert!(invoke(&flow, "setNewNumber", &[s(&phone)]).is_null());
