@@ -195,7 +195,7 @@ consumer "TypeScript: tsc --strict (bundler, node16), attw on the tarball" ts ty
 consumer "TypeScript 7: tsc --strict (bundler, node16)" ts7 typecheck
 
 # React 19 + Vite 8 + TypeScript under <StrictMode>: the npm README's component
-# (react/README-snippet.md), typed, then driven through the change flow in Chromium: with the
+# (the npm README's "React" section), typed, then driven through the change flow in Chromium: with the
 # dev server (React's development build, StrictMode's double mount) and a production build.
 consumer "React 19 app: tsc --noEmit (strict)" react ./node_modules/.bin/tsc --noEmit -p .
 react_app() { # MODE OLD NEW OTHER

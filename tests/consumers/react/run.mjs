@@ -43,12 +43,12 @@ function assert(ok, message) {
   if (!ok) throw new Error(message);
 }
 
-// The README snippet shows exactly the component this test runs.
+// The npm README's "React" section shows exactly the component this test runs.
 {
-  const snippet = readFileSync(join(here, "README-snippet.md"), "utf8");
-  const shown = snippet.match(/```tsx\n([\s\S]*?)```/)?.[1];
+  const readme = readFileSync(join(here, "../../../pkg-template/README.md"), "utf8");
+  const shown = readme.split("### React\n")[1]?.match(/```tsx\n([\s\S]*?)```/)?.[1];
   const ran = readFileSync(join(here, "app/src/ChangePhone.tsx"), "utf8");
-  assert(shown === ran, "README-snippet.md's ```tsx block is not app/src/ChangePhone.tsx");
+  assert(shown === ran, "pkg-template/README.md's React ```tsx block is not tests/consumers/react/app/src/ChangePhone.tsx");
 }
 
 async function dev(path, body, method = body ? "POST" : "GET") {
