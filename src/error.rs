@@ -34,12 +34,14 @@ pub enum ErrorCode {
     Api,
     /// A method called after `free()`.
     ClientFreed,
-    /// A flow step that does not apply in the flow's current step, or while another runs.
+    /// A flow step that does not apply now, or while another runs.
     InvalidState,
+    /// A flow needs the current number, and the account has none.
+    NoPhoneNumber,
 }
 
 /// The strings JS sees in `error.code`, in the order of [`ErrorCode`].
-const CODES: [&str; 13] = [
+const CODES: [&str; 14] = [
     "INVALID_ARGUMENT",
     "NOT_AUTHENTICATED",
     "SMS_COOLDOWN",
@@ -53,6 +55,7 @@ const CODES: [&str; 13] = [
     "API",
     "CLIENT_FREED",
     "INVALID_STATE",
+    "NO_PHONE_NUMBER",
 ];
 
 impl ErrorCode {

@@ -135,7 +135,7 @@ export interface UnbindPhoneDto {
 export type GenAuthErrorCode =
   | "INVALID_ARGUMENT" | "NOT_AUTHENTICATED" | "SMS_COOLDOWN" | "TOKEN_EXPIRED" | "TOKEN_CONSUMED"
   | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API" | "CLIENT_FREED"
-  | "INVALID_STATE";
+  | "INVALID_STATE" | "NO_PHONE_NUMBER";
 
 /** Every error thrown or rejected by this package: a real `Error` with `name === "GenAuthError"`. */
 export interface GenAuthError extends Error {

@@ -43,7 +43,7 @@ pub(super) fn succeeded(
         let known = current.is_some();
         flow.state.borrow_mut().current = current;
         if !known {
-            return Err(GenAuthError::new(ErrorCode::InvalidState, "this account has no phone number").into());
+            return Err(GenAuthError::new(ErrorCode::NoPhoneNumber, "this account has no phone number").into());
         }
         let generation = flow.state.borrow().generation;
         return flow.continue_with(op, work, generation).map(Some).map_err(JsValue::from);
@@ -85,13 +85,15 @@ fn applied(flow: &Flow) {
 /// The profile read after a confirm failed: done when the profile shows the change (the new
 /// number) or the removal (no number); else `failure` stands.
 pub(super) fn reconciled(flow: &Rc<Flow>, envelope: &JsValue, failure: JsValue) -> Result<Option<Sent>, JsValue> {
-    let has_phone = own(&own(envelope, "data").unwrap_or_default(), "phone").and_then(|p| p.as_string()).is_some_and(|p| !p.is_empty());
+    // A profile without its `data` says nothing about the number: the failure stands.
+    let data = own(envelope, "data").filter(JsValue::is_object);
+    let has_phone = data.as_ref().and_then(|d| own(d, "phone")).and_then(|p| p.as_string()).is_some_and(|p| !p.is_empty());
     let phone = profile_phone(envelope);
     let done = {
         let s = flow.state.borrow();
         match s.kind {
             FlowKind::Change => phone.is_some() && phone == s.new,
-            FlowKind::Removal => !has_phone,
+            FlowKind::Removal => data.is_some() && !has_phone,
         }
     };
     if done {

@@ -28,16 +28,16 @@ impl PhoneFlow {
     pub fn subscribe(&self) -> JsValue {
         let flow = &self.flow;
         if let Some(f) = flow.subscribe.borrow().as_ref() {
-            return f.as_ref().clone();
+            return f.clone();
         }
         let weak: Weak<Flow> = Rc::downgrade(flow);
         let subscribe = super::Subscribe::new(move |listener| match weak.upgrade() {
             Some(flow) => flow.add_listener(listener),
             None => Err(GenAuthError::new(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
-        });
-        let f = subscribe.as_ref().clone();
-        drop(flow.subscribe.replace(Some(subscribe)));
-        f
+        })
+        .into_js_value();
+        drop(flow.subscribe.replace(Some(subscribe.clone())));
+        subscribe
     }
 
     /// Change: the number to change to, as the person types it. Returns (and shows in
@@ -84,11 +84,18 @@ impl PhoneFlow {
             flow.state.borrow_mut().set_new(number);
             drop(flow.expiry.take());
         }
-        if changed || *flow.error.borrow() != problem {
+        // The same number again (an input synced on every change) leaves the state alone, unless
+        // the number's own problem is new or gone: another error (a failed read) stays shown.
+        let shown = flow.error.borrow().clone();
+        let number_problem =
+            |e: &JsValue| crate::args::own(e, "field").and_then(|f| f.as_string()).is_some_and(|f| f.starts_with("newPhone"));
+        if changed || (!problem.is_null() && problem != shown) || (problem.is_null() && number_problem(&shown)) {
             drop(flow.error.replace(problem.clone()));
             flow.changed();
         }
-        flow.read_current_number();
+        if changed {
+            flow.read_current_number();
+        }
         problem
     }
 

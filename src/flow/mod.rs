@@ -105,7 +105,11 @@ pub struct Flow {
     /// The id of the next subscription.
     next_id: Cell<u32>,
     /// `flow.subscribe`: made once, so it is the same function every time (and works unbound).
-    subscribe: RefCell<Option<Subscribe>>,
+    /// Owned by JS (it holds the flow only weakly), so a kept one outlives the flow and then
+    /// answers `CLIENT_FREED`.
+    subscribe: RefCell<Option<JsValue>>,
+    /// Bumped by every change: a snapshot built while a change came in is not kept.
+    version: Cell<u32>,
     /// The step in flight.
     in_flight: RefCell<Option<InFlight>>,
     /// The background read of the current number, apart from the steps (none aborts it).
@@ -124,6 +128,13 @@ pub struct Flow {
 
 /// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out.
 type Subscribe = Closure<dyn Fn(JsValue) -> core::result::Result<JsValue, JsValue>>;
+
+/// Whether `error` is the page's misuse (`INVALID_STATE`, `CLIENT_FREED`), which `state.error`
+/// never shows: it would hide the person's own last error.
+fn misuse(error: &JsValue) -> bool {
+    let code = crate::args::own(error, "code").and_then(|c| c.as_string()).unwrap_or_default();
+    code == ErrorCode::InvalidState.as_str() || code == ErrorCode::ClientFreed.as_str()
+}
 
 /// The step in flight: its promise (returned again for the same step), what cancels it, and
 /// the generation it belongs to.
@@ -198,6 +209,7 @@ impl Flow {
             listeners: RefCell::default(),
             next_id: Cell::new(0),
             subscribe: RefCell::default(),
+            version: Cell::new(0),
             in_flight: RefCell::default(),
             reading: RefCell::default(),
             expiry: RefCell::default(),
@@ -236,10 +248,15 @@ impl Flow {
         // Copies, so no borrow is held while JS runs.
         let state = self.state.borrow().clone();
         let error = self.error.borrow().clone();
+        let version = self.version.get();
         let (s, next_cooldown_end) = snapshot::build(&state, &error, &self.session);
         self.building.set(false);
-        *self.snapshot.borrow_mut() = Some(s.clone());
-        self.arm_cooldown_end(next_cooldown_end);
+        // JS that ran during the build (a planted setter, a replaced `getItem`) may have changed
+        // the flow: then this snapshot is already stale, and the next read builds anew.
+        if self.version.get() == version {
+            *self.snapshot.borrow_mut() = Some(s.clone());
+            self.arm_cooldown_end(next_cooldown_end);
+        }
         s
     }
 
@@ -249,6 +266,7 @@ impl Flow {
     /// after 16 rounds the flow stops telling: a listener that changes the flow on every
     /// change would otherwise never end.
     fn changed(&self) {
+        self.version.set(self.version.get().wrapping_add(1));
         self.snapshot.take();
         if self.notifying.replace(true) {
             self.again.set(true);
@@ -271,9 +289,8 @@ impl Flow {
     /// Records a failure in the state, unless it is the page's misuse (`INVALID_STATE`,
     /// `CLIENT_FREED`), which must not hide the person's last error. Returns it.
     fn failed(&self, error: JsValue) -> JsValue {
-        let code = crate::args::own(&error, "code").and_then(|c| c.as_string()).unwrap_or_default();
-        if code != ErrorCode::InvalidState.as_str() && code != ErrorCode::ClientFreed.as_str() {
-            *self.error.borrow_mut() = error.clone();
+        if !misuse(&error) {
+            drop(self.error.replace(error.clone()));
             self.changed();
         }
         error

@@ -61,17 +61,21 @@ impl Flow {
         let read = move |answer| {
             let result = call.settle(answer);
             drop(flow.reading.take());
+            // A flow done (a removal: the number is gone) or freed meanwhile keeps what it knows.
+            let open = !flow.freed.get() && !flow.state.borrow().done;
             match result {
-                Ok(envelope) => {
-                    if flow.state.borrow().current.is_none() {
-                        flow.state.borrow_mut().current = answer::profile_phone(&envelope);
+                Ok(envelope) if open && flow.state.borrow().current.is_none() => {
+                    // Told only when it brought a number: nothing changed otherwise, and a
+                    // listener that acts on every change must not start a read loop.
+                    if let Some(current) = answer::profile_phone(&envelope) {
+                        flow.state.borrow_mut().current = Some(current);
                         flow.changed();
                     }
                 }
-                Err(e) if flow.busy().is_none() && flow.error.borrow().is_null() && !flow.freed.get() => {
+                Err(e) if open && flow.busy().is_none() && flow.error.borrow().is_null() => {
                     flow.failed(e);
                 }
-                Err(_) => {}
+                _ => {}
             }
             // Nobody awaits this promise: it always resolves.
             Next::Settled(Ok(JsValue::UNDEFINED))
@@ -101,12 +105,17 @@ impl Flow {
         };
         let controller = AbortController::new().map_err(|_| GenAuthError::new(ErrorCode::Network, "AbortController is unavailable"))?;
         request.signal = Some(controller.signal().into());
-        let (sent, call) = self.session.send(request, true)?;
-        let generation = {
-            let mut s = self.state.borrow_mut();
-            s.busy = Some(op);
-            s.generation
+        // Busy before sending: sending runs JS (a replaced `localStorage.getItem`), which must
+        // find this step running, not start a second one.
+        self.state.borrow_mut().busy = Some(op);
+        let (sent, call) = match self.session.send(request, true) {
+            Ok(sent) => sent,
+            Err(e) => {
+                self.state.borrow_mut().busy = None;
+                return Err(e);
+            }
         };
+        let generation = self.state.borrow().generation;
         // A new step clears the last failure: it is about to be tried again.
         drop(self.error.replace(JsValue::NULL));
         let pending = Pending { flow: Rc::clone(self), op, call, to, then, generation };
@@ -162,7 +171,9 @@ impl Flow {
                 (request, to, None)
             }
         };
-        request.signal = self.in_flight.borrow().as_ref().map(|f| f.controller.signal().into());
+        // The controller out of its cell first: reading `signal` is JS.
+        let controller = self.in_flight.borrow().as_ref().map(|f| f.controller.clone());
+        request.signal = controller.map(|c| c.signal().into());
         let (sent, call) = self.session.send(request, true)?;
         Ok(Pending { flow: Rc::clone(self), op, call, to, then, generation }.step(sent))
     }
@@ -204,7 +215,10 @@ impl Flow {
             Ok(None) => JsValue::NULL,
             Err(e) => e,
         };
-        drop(self.error.replace(outcome.clone()));
+        // The page's misuse (the client freed during the step) is not shown as the person's.
+        if !super::misuse(&outcome) {
+            drop(self.error.replace(outcome.clone()));
+        }
         let ours = self.in_flight.borrow().as_ref().is_some_and(|f| f.generation == generation);
         if ours {
             drop(self.in_flight.take());

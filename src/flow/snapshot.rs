@@ -43,6 +43,10 @@ pub fn build(state: &State, error: &JsValue, session: &Session) -> (JsValue, f64
     put(&o, "kind", &text(if state.kind == FlowKind::Change { "change" } else { "removal" }));
     put(&o, "step", &text(STEPS.get(state.step() as usize).copied().unwrap_or_default()));
     put(&o, "busy", &state.busy.and_then(|op| OPS.get(op as usize)).map_or(JsValue::NULL, |s| text(s)));
+    // Frozen like the rest (it was complete when recorded; its holder gets the same object).
+    if error.is_object() {
+        Object::freeze(error.unchecked_ref::<Object>());
+    }
     put(&o, "error", error);
     put(&o, "currentNumber", &number(state.current.as_ref()));
     if state.kind == FlowKind::Change {

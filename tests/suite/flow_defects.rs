@@ -346,3 +346,89 @@ async fn subscribers_hear_when_a_cooldown_ends() {
     assert_eq!(send_field(&f, 0, "cooldownUntil").as_f64(), Some(0.0));
     assert!(heard.length() <= 2, "once per end, not a tick: {}", heard.length());
 }
+
+// Found by review after the fixes above: each failed before its fix.
+
+fn no_phone_profile() -> JsValue {
+    obj(&[("body", s(r#"{"statusCode":200,"data":{"phone":null}}"#))])
+}
+
+#[wasm_bindgen_test]
+async fn a_late_background_read_does_not_undo_a_finished_removal() {
+    settings(false, 60.0).await;
+    no_faults().await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    // The background read's answer: the profile as it was, delivered after the removal.
+    let body = format!(r#"{{"statusCode":200,"data":{{"phone":"{}","phoneCountryCode":"+86"}}}}"#, user.phone);
+    fault(obj(&[("delayMs", JsValue::from_f64(1500.0)), ("body", s(&body))])).await;
+    let r = c.phone_removal(JsValue::UNDEFINED).unwrap();
+    sleep(100.0).await;
+    done(r.send_code(JsValue::UNDEFINED)).await;
+    let code = latest_code(UNBIND, &user.phone).await;
+    done(r.confirm(s(&code))).await;
+    assert_eq!(step(&r), "done");
+    assert_eq!(user_phone(&user.id).await, None);
+    sleep(1800.0).await;
+    assert!(
+        get(&state(&r), &["currentNumber"]).is_null(),
+        "removed, yet shown: {:?}",
+        get_str(&state(&r), &["currentNumber", "phoneNumber"])
+    );
+    assert!(get(&state(&r), &["error"]).is_null());
+}
+
+#[wasm_bindgen_test]
+async fn an_account_without_a_number_is_the_persons_error_not_misuse() {
+    settings(false, 60.0).await;
+    no_faults().await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    fault(Array::of2(&no_phone_profile(), &no_phone_profile()).into()).await;
+    let r = c.phone_removal(JsValue::UNDEFINED).unwrap();
+    sleep(300.0).await;
+    let e = fails(r.send_code(JsValue::UNDEFINED), "NO_PHONE_NUMBER").await;
+    assert!(get(&state(&r), &["error"]) == e, "shown in the state");
+    no_faults().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_change_made_while_the_state_is_built_is_not_cached_stale() {
+    let c = client(Some("valid-token"));
+    let flow: JsValue = change(&c, &[("newPhoneNumber", s("13900000000"))]).into();
+    // Page code that runs while the snapshot is built (a planted setter) changes the number.
+    let plant = Function::new_with_args(
+        "flow",
+        "let once = true; Object.defineProperty(Object.prototype, 'kind', { configurable: true, \
+         set(v) { if (once) { once = false; flow.setNewNumber('13700000000'); } } });",
+    );
+    plant.call1(&JsValue::UNDEFINED, &flow).unwrap();
+    let _ = Reflect::get(&flow, &s("state")).unwrap();
+    Function::new_no_args("delete Object.prototype.kind;").call0(&JsValue::UNDEFINED).unwrap();
+    let now = Reflect::get(&flow, &s("state")).unwrap();
+    assert_eq!(get_str(&now, &["newNumber", "phoneNumber"]).as_deref(), Some("13700000000"), "a stale state was kept");
+}
+
+#[wasm_bindgen_test]
+async fn a_listener_that_syncs_the_input_starts_no_read_loop() {
+    settings(true, 60.0).await;
+    no_faults().await;
+    let user = new_user(true).await;
+    let c = client(Some(&user.token));
+    let list = Array::new();
+    for _ in 0..40 {
+        list.push(&no_phone_profile());
+    }
+    fault(list.into()).await;
+    let before = request_count().await;
+    let flow: JsValue = change(&c, &[("newPhoneNumber", s("13900000000")), ("verifyOldPhone", JsValue::TRUE)]).into();
+    // A listener that writes the input's value back on every change (a controlled field).
+    let sync = Function::new_with_args("", "this.setNewNumber('13900000000');").bind0(&flow);
+    invoke(&flow, "subscribe", &[sync.into()]);
+    sleep(1000.0).await;
+    let reads =
+        requests().await.iter().skip(before as usize).filter(|r| get_str(r, &["path"]).is_some_and(|p| p.contains("get-profile"))).count();
+    no_faults().await;
+    settings(false, 60.0).await;
+    assert!(reads <= 2, "{reads} profile reads in a second with nothing typed");
+}

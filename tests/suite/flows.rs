@@ -495,8 +495,9 @@ async fn a_background_profile_read_never_rejects_unhandled() {
     let before = request_count().await;
     sleep(200.0).await;
     assert_eq!(request_count().await, before, "no retry loop");
-    // A freed flow's background read settles quietly too.
+    // A freed flow's background read settles quietly too, and changes nothing.
     let h = c.phone_removal(JsValue::UNDEFINED).unwrap();
     h.retire();
-    sleep(100.0).await;
+    sleep(200.0).await;
+    assert!(get(&state(&h), &["currentNumber"]).is_null() && get(&state(&h), &["error"]).is_null());
 }
