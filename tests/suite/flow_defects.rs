@@ -125,13 +125,13 @@ async fn stored_cooldowns_are_short_pruned_and_never_lock_a_number_out() {
     // An end far beyond the longest wait (a clock set ahead, another script): dropped, and
     // the list rewritten, instead of a day's wait on every check.
     store(&with_end(&text, Date::now() + 10.0 * 365.0 * 86_400_000.0));
-    let reloaded = client(Some(&user.token));
+    let reloaded = reloaded_client(Some(&user.token));
     assert_eq!(reloaded.sms_cooldown_remaining(dto.clone()).unwrap(), 0.0);
     assert_eq!(stored(), None, "the list had nothing else: the key is gone");
 
     // An ended entry is pruned on load.
     store(&with_end(&text, Date::now() - 1000.0));
-    let reloaded = client(Some(&user.token));
+    let reloaded = reloaded_client(Some(&user.token));
     assert_eq!(reloaded.sms_cooldown_remaining(dto.clone()).unwrap(), 0.0);
     assert_eq!(stored(), None);
 
@@ -140,7 +140,7 @@ async fn stored_cooldowns_are_short_pruned_and_never_lock_a_number_out() {
     assert!(stored().is_some());
     reloaded.set_access_token(JsValue::NULL).unwrap();
     assert_eq!(stored(), None, "signed out");
-    let other = client(Some(&user.token));
+    let other = reloaded_client(Some(&user.token));
     call(other.send_sms(sms(BIND, &new_phone()), none())).await.unwrap();
     assert!(stored().is_some());
     other.retire();

@@ -309,7 +309,7 @@ async fn cooldowns_survive_a_reload_and_follow_the_server() {
     let first = client(Some(&user.token));
     call(first.send_sms(sms(BIND, &phone), none())).await.unwrap();
     // A reload: a new client on the same storage knows the number waits, with or without +86.
-    let second = client(Some(&user.token));
+    let second = reloaded_client(Some(&user.token));
     let f = change(&second, &[("newPhoneNumber", s(&phone))]);
     assert!(send_field(&f, 0, "cooldownUntil").as_f64().unwrap() > Date::now() + 50_000.0);
     assert_eq!(send_field(&f, 0, "sent"), JsValue::FALSE, "not sent by this flow");

@@ -147,7 +147,29 @@ pub fn dropped_connections() -> Vec<JsValue> {
     (0..DROPS_PER_FAILED_CALL).map(|_| obj(&[("drop", JsValue::TRUE)])).collect()
 }
 
+/// The options of a new client, in a page that forgets the cooldowns earlier tests stored.
+/// Cooldown keys are 16 bits (src/ledger.rs), so the hundreds of sends a suite makes within a
+/// minute would make a random test number collide with one of them now and then; a person's
+/// own page holds a few. Tests of sharing across clients use [`reloaded_client`].
 pub fn options(token: Option<&str>, extra: &[(&str, JsValue)]) -> JsValue {
+    forget_stored_cooldowns();
+    options_keeping_storage(token, extra)
+}
+
+/// Removes this app's stored cooldowns from `localStorage`, where there is one.
+pub fn forget_stored_cooldowns() {
+    let forget = js_sys::Function::new_no_args(
+        "try { globalThis.localStorage?.removeItem('genauth-phone:sms-cooldowns:emulator-app'); } catch (e) {}",
+    );
+    let _ = forget.call0(&JsValue::UNDEFINED);
+}
+
+/// A client that, like a page reloaded, sees what earlier clients stored.
+pub fn reloaded_client(token: Option<&str>) -> AuthenticationClient {
+    AuthenticationClient::new(options_keeping_storage(token, &[])).unwrap_or_else(|_| panic!("client"))
+}
+
+fn options_keeping_storage(token: Option<&str>, extra: &[(&str, JsValue)]) -> JsValue {
     let mut pairs = vec![("appId", s(APP_ID)), ("appHost", s(EMULATOR))];
     if let Some(t) = token {
         pairs.push(("accessToken", s(t)));
