@@ -44,7 +44,9 @@ echo "emulator at $GENAUTH_EMULATOR_URL"
 export WASM_BINDGEN_TEST_TIMEOUT=300
 
 step "the Node transport (js/node-transport.cjs) against the emulator and local servers"
-node --test tests/transport/
+# The files, not the folder: Node 21+ reads `--test` arguments as glob patterns, and a folder
+# matches no test file there.
+node --test tests/transport/*.test.mjs
 
 step "wasm suite in Node, through the Node build's transport (feature \"node\")"
 cargo test --target wasm32-unknown-unknown --test node --features node
