@@ -44,3 +44,11 @@ geckodriver --version 2>/dev/null | grep -q '0.37.1' \
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
 fi
+
+# The other Node releases the package is tested on (scripts/node-versions.sh), from npm's
+# `node` package into tools/node<major>/ (about 145 MB each; npm reaches no other download).
+. scripts/node-versions.sh
+for v in "${EXTRA_NODE_VERSIONS[@]}"; do
+  [ "$("$(node_bin "${v%%.*}")/node" --version 2>/dev/null)" = "v$v" ] \
+    || npm install --prefix "tools/node${v%%.*}" --save-exact --no-audit --no-fund --loglevel=error "node@$v"
+done

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Assembles the publishable npm package into dist/npm/ from pkg-template/ (what we own:
-# package.json, README, LICENSE, the entry files) and two wasm-pack builds (the web target
-# for bundlers, browsers and workers; the nodejs target for Node), then packs it into
-# dist/genauth-phone-VERSION.tgz and checks that `npm publish --dry-run` accepts it.
+# package.json, README, the entry files), the repository's LICENSE and two wasm-pack builds
+# (the web target for bundlers, browsers and workers; the nodejs target for Node), then packs
+# it into dist/genauth-phone-VERSION.tgz and checks that `npm publish --dry-run` accepts it.
 # Usage: scripts/package.sh            (after scripts/install-tools.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,8 @@ rm -rf dist/npm
 mkdir -p dist/npm/web dist/npm/node
 printf '*\n' > dist/.gitignore
 cp -R pkg-template/. dist/npm/
+#    The license is the crate's (one file: wasm-pack looks for it at the crate root, too).
+cp LICENSE dist/npm/
 
 # 5. The generated glue, declarations and wasm (not wasm-pack's own package.json and README,
 #    nor the *_bg.wasm.d.ts of the raw wasm exports, which no entry exposes).
@@ -81,7 +83,8 @@ rm -f dist/genauth-phone-*.tgz
 (cd dist && npm pack ./npm --json --loglevel=error > pack.json)
 node -e 'const [r]=require("./dist/pack.json");
   console.log(`package: dist/${r.filename} (${r.size} B packed, ${r.unpackedSize} B unpacked, ${r.entryCount} files)`);
-  for (const f of r.files) console.log(`  ${String(f.size).padStart(7)}  ${f.path}`)'
+  for (const f of r.files) console.log(`  ${String(f.size).padStart(7)}  ${f.path}`)
+  if (!r.files.some(f=>f.path==="LICENSE")) {console.error("package: LICENSE is not in the tarball");process.exit(1)}'
 rm -f dist/pack.json
 
 # 10. npm's own checks of a publish, without publishing.

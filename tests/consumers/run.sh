@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 here=$PWD/tests/consumers
+. scripts/node-versions.sh
 began=$(date +%s)
 
 # The apps' own dependencies, pinned exactly. Vite 8 at 8.3.8: 8.4.0's lock wants a
@@ -164,8 +165,22 @@ webpack_build() {
 }
 consumer "webpack 5 app: default config, run in Chromium" webpack webpack_build
 
-consumer "Node ESM: import" node node esm.mjs "$emulator" 13900000004 18800000004
-consumer "Node CommonJS: require" node node cjs.cjs "$emulator" 13900000005 18800000005
+consumer "Node $(node --version) ESM: import" node node esm.mjs "$emulator" 13900000004 18800000004
+consumer "Node $(node --version) CommonJS: require" node node cjs.cjs "$emulator" 13900000005 18800000005
+# The same two on each other Node the package is tested on (scripts/node-versions.sh): the same
+# installed app, only the `node` that runs it differs (the installs above used the machine's npm).
+on_node() { # VERSION SCRIPT ARG...: node SCRIPT ARG... with the tools/ Node of VERSION
+  local version=$1 bin
+  bin=$(node_bin "${1%%.*}")
+  shift
+  [ "$("$bin/node" --version)" = "v$version" ] || { echo "Node $version is not in $bin (scripts/install-tools.sh)"; return 1; }
+  PATH="$bin:$PATH" node "$@"
+}
+for version in "${EXTRA_NODE_VERSIONS[@]}"; do
+  major=${version%%.*}
+  consumer "Node v$version ESM: import" node on_node "$version" esm.mjs "$emulator" "1390000${major}04" "1880000${major}04"
+  consumer "Node v$version CommonJS: require" node on_node "$version" cjs.cjs "$emulator" "1390000${major}05" "1880000${major}05"
+done
 
 static_page() {
   (cd node_modules/genauth-phone && measure "genauth-phone/web, no bundler" web.js web/genauth_phone.js web/genauth_phone_bg.wasm)

@@ -10,44 +10,47 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-#[wasm_bindgen(inline_js = r#"
+// The helpers are built at run time, not declared as an `inline_js` snippet: the Node test
+// build `require`s its snippets as CommonJS, and Node 18 cannot `require` a file that uses
+// `export` (Node 20.19+ and 22.12+ can), so the snippet would keep the suite from loading there.
+const HELPERS: &str = r#"
 const boom = (what) => () => { throw new Error("hostile: " + what); };
-export function with_throwing_getter(base, key) {
+function with_throwing_getter(base, key) {
   const o = { ...base };
   Object.defineProperty(o, key, { enumerable: true, get: boom("getter " + key) });
   return o;
 }
-export function proxy_throwing(trap, target) {
+function proxy_throwing(trap, target) {
   return new Proxy(target, { [trap]: boom("trap " + trap) });
 }
-export function revoked_proxy() {
+function revoked_proxy() {
   const r = Proxy.revocable({}, {});
   r.revoke();
   return r.proxy;
 }
 // Answers `first` on the first read of `key` and `later` on every read after it.
-export function changing(base, key, first, later) {
+function changing(base, key, first, later) {
   const o = { ...base };
   let reads = 0;
   Object.defineProperty(o, key, { enumerable: true, get: () => (reads++ === 0 ? first : later) });
   return o;
 }
-export function forged_signal() { return Object.create(AbortSignal.prototype); }
-export function signal_throwing_on(member) {
+function forged_signal() { return Object.create(AbortSignal.prototype); }
+function signal_throwing_on(member) {
   const s = new AbortController().signal;
   Object.defineProperty(s, member, { get: boom(member) });
   return s;
 }
-export function signal_whose(method_throws) {
+function signal_whose(method_throws) {
   const s = new AbortController().signal;
   s[method_throws] = boom(method_throws);
   return s;
 }
-export function proxied_signal() {
+function proxied_signal() {
   return new Proxy(new AbortController().signal, { get: boom("signal get") });
 }
 // Records whatever reaches the uncaught-error handlers of Node or of a page.
-export function watch_uncaught() {
+function watch_uncaught() {
   const seen = [];
   const note = (e) => { seen.push(String(e && (e.reason || e.error || e.message) || e)); };
   if (typeof process !== "undefined" && process.on) {
@@ -60,17 +63,49 @@ export function watch_uncaught() {
   }
   return seen;
 }
-"#)]
-extern "C" {
-    fn with_throwing_getter(base: &JsValue, key: &str) -> JsValue;
-    fn proxy_throwing(trap: &str, target: &JsValue) -> JsValue;
-    fn revoked_proxy() -> JsValue;
-    fn changing(base: &JsValue, key: &str, first: &JsValue, later: &JsValue) -> JsValue;
-    fn forged_signal() -> JsValue;
-    fn signal_throwing_on(member: &str) -> JsValue;
-    fn signal_whose(method_throws: &str) -> JsValue;
-    fn proxied_signal() -> JsValue;
-    fn watch_uncaught() -> Array;
+return {
+  with_throwing_getter, proxy_throwing, revoked_proxy, changing, forged_signal,
+  signal_throwing_on, signal_whose, proxied_signal, watch_uncaught,
+};
+"#;
+
+thread_local! {
+    static JS_HELPERS: JsValue = Function::new_no_args(HELPERS).call0(&JsValue::UNDEFINED).unwrap();
+}
+
+/// Calls the helper `name` with `args`.
+fn helper(name: &str, args: &[&JsValue]) -> JsValue {
+    JS_HELPERS.with(|helpers| {
+        let f: Function = Reflect::get(helpers, &name.into()).unwrap().unchecked_into();
+        f.apply(&JsValue::UNDEFINED, &args.iter().collect::<Array>()).unwrap()
+    })
+}
+fn with_throwing_getter(base: &JsValue, key: &str) -> JsValue {
+    helper("with_throwing_getter", &[base, &key.into()])
+}
+fn proxy_throwing(trap: &str, target: &JsValue) -> JsValue {
+    helper("proxy_throwing", &[&trap.into(), target])
+}
+fn revoked_proxy() -> JsValue {
+    helper("revoked_proxy", &[])
+}
+fn changing(base: &JsValue, key: &str, first: &JsValue, later: &JsValue) -> JsValue {
+    helper("changing", &[base, &key.into(), first, later])
+}
+fn forged_signal() -> JsValue {
+    helper("forged_signal", &[])
+}
+fn signal_throwing_on(member: &str) -> JsValue {
+    helper("signal_throwing_on", &[&member.into()])
+}
+fn signal_whose(method_throws: &str) -> JsValue {
+    helper("signal_whose", &[&method_throws.into()])
+}
+fn proxied_signal() -> JsValue {
+    helper("proxied_signal", &[])
+}
+fn watch_uncaught() -> Array {
+    helper("watch_uncaught", &[]).unchecked_into()
 }
 
 /// The Proxy traps that reading an argument's own fields hits (`Object.keys`, `Reflect.get`).
