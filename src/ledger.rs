@@ -2,7 +2,8 @@
 //! costs an SMS or a round trip: until when each channel + number may not get another SMS
 //! (after a send, or because the server said so), and the update tokens it received (their
 //! expiry, whether they were used). Numbers and tokens are kept as hashes, never as text: the
-//! ledger holds no secret. A cooldown's key is only 16 bits (see [`sms_key`]). Times are ms since epoch, passed in so the logic is
+//! ledger holds no secret. What other tabs stored is known by only 16 bits of its key
+//! ([`shared_key`]): this client's own sends are matched exactly, theirs by those 16 bits. Times are ms since epoch, passed in so the logic is
 //! testable natively. `cooldown_store.rs` shares the cooldowns with other tabs.
 
 /// The documented limit: one SMS per number per channel per minute.
@@ -31,8 +32,11 @@ const CONSUMED: f64 = f64::NEG_INFINITY;
 /// type, so both lists share one copy of the code that keeps them.
 #[derive(Default)]
 pub struct Ledger {
-    /// (channel + number, until when it may not get another SMS).
+    /// (channel + number, until when it may not get another SMS): this client's sends and the
+    /// server's word on them.
     sms_sent: Vec<(u64, f64)>,
+    /// (16 bits of a key, until when): what other tabs (or an earlier page) stored.
+    shared: Vec<(u64, f64)>,
     /// (token hash, when it expires, or [`CONSUMED`]).
     tokens: Vec<(u64, f64)>,
 }
@@ -64,14 +68,18 @@ pub fn hash(parts: &[&str]) -> u64 {
 /// The server's country code when a request has none.
 pub const DEFAULT_COUNTRY_CODE: &str = "+86";
 
-/// The cooldown key of a channel + number: 16 bits of its hash. An absent country code is the
-/// server's default (+86), so a number asked about with and without "+86" has one cooldown, as
-/// on the server. Short on purpose: the key is stored in `localStorage`, and each of its 65,536
-/// values stands for some 100,000 Chinese mobile numbers, so a stored key does not tell which
-/// number got a code. Two numbers of one person sharing a key costs one spurious wait of at
-/// most a minute (1 in 65,536).
+/// The cooldown key of a channel + number. An absent country code is the server's default
+/// (+86), so a number asked about with and without "+86" has one cooldown, as on the server.
 pub fn sms_key(channel: &str, phone_number: &str, country_code: Option<&str>) -> u64 {
-    hash(&[channel, country_code.unwrap_or(DEFAULT_COUNTRY_CODE), phone_number]) & 0xffff
+    hash(&[channel, country_code.unwrap_or(DEFAULT_COUNTRY_CODE), phone_number])
+}
+
+/// What of a key is stored in `localStorage` for other tabs: 16 bits. Short on purpose: each of
+/// its 65,536 values stands for some 100,000 Chinese mobile numbers, so a stored key does not
+/// tell which number got a code. Another tab's send to a number sharing those bits costs one
+/// spurious wait of at most the cooldown (1 in 65,536 per stored entry).
+pub fn shared_key(key: u64) -> u64 {
+    key & 0xffff
 }
 
 /// The longest wait the client believes or stores (a day): a server's figure above it is
@@ -84,9 +92,15 @@ impl Ledger {
         self.sms_until(key).map_or(0.0, |until| (until - now).clamp(0.0, MAX_WAIT_MS).ceil())
     }
 
-    /// Until when `key` may not get another SMS, if the client knows of a wait.
+    /// Until when `key` may not get another SMS, if the client knows of a wait: its own, or
+    /// one stored by another tab under the same 16 bits.
     pub fn sms_until(&self, key: u64) -> Option<f64> {
-        self.sms_sent.iter().find(|(k, _)| *k == key).map(|&(_, until)| until)
+        let own = self.sms_sent.iter().find(|(k, _)| *k == key).map(|&(_, until)| until);
+        let shared = self.shared.iter().find(|(k, _)| *k == shared_key(key)).map(|&(_, until)| until);
+        match (own, shared) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Records a wait until `until` (a send, the server's refusal, another tab's send),
@@ -96,9 +110,21 @@ impl Ledger {
         remember(&mut self.sms_sent, key, until, now, MAX_SMS_RECORDS);
     }
 
-    /// The cooldowns still running at `now`, oldest first (what `cooldown_store.rs` saves).
+    /// Records a wait another tab stored (`key16`: its 16 bits), unless it is one of this
+    /// client's own sends read back (same bits, same end to the ms, as stored).
+    pub fn shared_wait(&mut self, key16: u64, now: f64, until: f64) {
+        if self.sms_sent.iter().any(|&(k, u)| shared_key(k) == key16 && u.ceil() == until) {
+            return;
+        }
+        let until = until.min(now + MAX_WAIT_MS).max(self.shared.iter().find(|(k, _)| *k == key16).map_or(0.0, |&(_, u)| u));
+        remember(&mut self.shared, key16, until, now, MAX_SMS_RECORDS);
+    }
+
+    /// The cooldowns still running at `now`, by their 16 bits (what `cooldown_store.rs` saves):
+    /// this client's own and those it learned from other tabs, so saving keeps theirs.
     pub fn sms_waits(&self, now: f64) -> Vec<(u64, f64)> {
-        self.sms_sent.iter().filter(|(_, until)| *until > now).copied().collect()
+        let own = self.sms_sent.iter().map(|&(k, u)| (shared_key(k), u));
+        own.chain(self.shared.iter().copied()).filter(|(_, until)| *until > now).collect()
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.
@@ -167,6 +193,25 @@ mod tests {
         l.sms_wait(key, 2000.0, f64::INFINITY);
         assert_eq!(l.sms_cooldown_remaining(key, 2000.0), 86_400_000.0);
         assert_eq!(l.sms_sent.len(), 1);
+    }
+
+    #[test]
+    fn own_sends_are_exact_and_other_tabs_are_known_by_16_bits() {
+        let mut l = Ledger::default();
+        let (a, b) = (0x1_0000_0000_1234, 0x2_0000_0000_1234);
+        assert_eq!(shared_key(a), shared_key(b));
+        l.sms_sent(a, 1000.0);
+        // Own sends: another number with the same 16 bits is not held back.
+        assert_eq!(l.sms_cooldown_remaining(b, 1000.0), 0.0);
+        // Read back from storage (same bits, same end): still this client's own, still exact.
+        l.shared_wait(0x1234, 1000.0, 61_000.0);
+        assert_eq!(l.sms_cooldown_remaining(b, 1000.0), 0.0);
+        // Another tab's send under those bits: both numbers wait (the price of 16 bits).
+        l.shared_wait(0x1234, 1000.0, 50_000.0);
+        assert_eq!(l.sms_cooldown_remaining(b, 1000.0), 49_000.0);
+        assert_eq!(l.sms_cooldown_remaining(a, 1000.0), 60_000.0);
+        // Saved by their 16 bits, own and shared.
+        assert_eq!(l.sms_waits(1000.0), vec![(0x1234, 61_000.0), (0x1234, 50_000.0)]);
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl Session {
         let mut stale = false;
         for (key, until) in stored {
             if until > now && until <= now + MAX_WAIT_MS {
-                self.ledger.borrow_mut().sms_wait(key, now, until);
+                self.ledger.borrow_mut().shared_wait(key, now, until);
             } else {
                 stale = true;
             }

@@ -211,15 +211,16 @@ async fn misuse_never_rejects_or_hides_the_persons_error() {
     assert_eq!(step(&f), "done");
 }
 
-#[wasm_bindgen(inline_js = r#"
-export function wrap_clear_timeout(callback) {
-  const original = globalThis.clearTimeout;
-  globalThis.clearTimeout = function (id) { callback(); return original.call(this, id); };
-  return () => { globalThis.clearTimeout = original; };
-}
-"#)]
-extern "C" {
-    fn wrap_clear_timeout(callback: &Function) -> Function;
+/// Wraps the global `clearTimeout` so that it calls `callback` first; returns the function that
+/// restores it. Built at run time, not as an `inline_js` snippet: Node 18 cannot `require` one.
+fn wrap_clear_timeout(callback: &Function) -> Function {
+    let wrap = Function::new_with_args(
+        "callback",
+        "const original = globalThis.clearTimeout; \
+         globalThis.clearTimeout = function (id) { callback(); return original.call(this, id); }; \
+         return () => { globalThis.clearTimeout = original; };",
+    );
+    wrap.call1(&JsValue::UNDEFINED, callback).expect("wrapped").unchecked_into()
 }
 
 #[wasm_bindgen_test]
