@@ -138,8 +138,13 @@ struct InFlight {
 /// first: clearing is JS).
 struct Timer {
     id: JsValue,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Callback,
 }
+
+/// The one closure type of the flows' timers and unsubscribe functions: the signature
+/// wasm-bindgen-futures already uses for its own callbacks, so no other closure type (with
+/// its invoke export and glue) is compiled. The argument is ignored, and it never fails.
+pub type Callback = Closure<dyn FnMut(JsValue) -> core::result::Result<(), wasm_bindgen::JsError>>;
 
 impl Drop for Timer {
     fn drop(&mut self) {
@@ -233,10 +238,8 @@ impl Flow {
         if self.building.replace(true) {
             return JsValue::NULL;
         }
-        // Copies, so no borrow is held while JS runs.
-        let state = self.state.borrow().clone();
         let error = self.error.borrow().clone();
-        let (s, next_cooldown_end) = snapshot::build(&state, &error, &self.session);
+        let (s, next_cooldown_end) = snapshot::build(&self.state, error, &self.session);
         self.building.set(false);
         *self.snapshot.borrow_mut() = Some(s.clone());
         self.arm_cooldown_end(next_cooldown_end);
@@ -311,10 +314,11 @@ impl Flow {
     /// does not keep Node alive.
     fn timer(self: &Rc<Self>, delay: f64, then: fn(&Rc<Flow>)) -> Timer {
         let weak: Weak<Flow> = Rc::downgrade(self);
-        let callback = Closure::<dyn FnMut()>::new(move || {
+        let callback = Callback::new(move |_| {
             if let Some(flow) = weak.upgrade() {
                 then(&flow);
             }
+            Ok(())
         });
         let id = set_timeout(callback.as_ref().unchecked_ref(), delay.clamp(0.0, MAX_TIMER_MS)).unwrap_or_default();
         if let Ok(unref) = get(&id, &JsValue::from_str("unref")).and_then(JsCast::dyn_into::<Function>) {
