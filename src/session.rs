@@ -154,13 +154,18 @@ impl Session {
         self.ledger.borrow().sms_cooldown_remaining(key, now)
     }
 
-    /// For each key, until when (ms since epoch) it may not get an SMS; 0 when it may now (or
-    /// for no key). Other tabs' cooldowns are read once for all of them.
-    pub fn sms_until(&self, keys: &[Option<u64>]) -> Vec<f64> {
+    /// Adds what other tabs stored to the ledger (storage is JS: call it with nothing
+    /// borrowed), and returns the time it was read at, for [`Session::sms_until`].
+    pub fn refresh_cooldowns(&self) -> f64 {
         let now = Date::now();
         self.load(now);
-        let ledger = self.ledger.borrow();
-        keys.iter().map(|k| k.and_then(|k| ledger.sms_until(k)).filter(|until| *until > now).unwrap_or(0.0)).collect()
+        now
+    }
+
+    /// Until when (ms since epoch) `key` may not get an SMS, as of `now` from
+    /// [`Session::refresh_cooldowns`]; 0 when it may now (or for no key). Runs no JS.
+    pub fn sms_until(&self, key: Option<u64>, now: f64) -> f64 {
+        key.and_then(|k| self.ledger.borrow().sms_until(k)).filter(|until| *until > now).unwrap_or(0.0)
     }
 
     /// Records that `key` may not get an SMS before `until` (a send, or the server's word),

@@ -150,12 +150,12 @@ impl State {
     }
 
     /// The codes this flow needs, in order: the new number's, then the current number's.
-    pub fn needs(&self) -> Vec<Target> {
+    pub fn needs(&self) -> &'static [Target] {
         match self.kind {
-            FlowKind::Removal => vec![Target::Current],
-            FlowKind::Change if self.new.is_none() => vec![],
-            FlowKind::Change if self.verify_old => vec![Target::New, Target::Current],
-            FlowKind::Change => vec![Target::New],
+            FlowKind::Removal => &[Target::Current],
+            FlowKind::Change if self.new.is_none() => &[],
+            FlowKind::Change if self.verify_old => &[Target::New, Target::Current],
+            FlowKind::Change => &[Target::New],
         }
     }
 
