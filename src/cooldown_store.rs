@@ -60,11 +60,14 @@ impl CooldownStore {
     }
 }
 
-/// `key:ms;key:ms`: each key 4 hex digits, each end in whole ms since epoch (rounded up, so a
-/// wait is never shortened).
-pub fn format_entries(entries: &[(u64, f64)]) -> String {
+/// `key:ms;key:ms` of the entries still running at `now`: each key 4 hex digits, each end in
+/// whole ms since epoch (rounded up, so a wait is never shortened).
+pub fn format_entries(entries: &[(u64, f64)], now: f64) -> String {
     let mut text = String::new();
     for &(key, until) in entries {
+        if until <= now {
+            continue;
+        }
         if !text.is_empty() {
             text += ";";
         }
@@ -112,21 +115,13 @@ fn digits(s: &[u8]) -> Option<u64> {
     s.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
 }
 
-/// The decimal digits of `n`.
-fn decimal(mut n: u64) -> String {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || start == 0 {
-            break;
-        }
-    }
-    digits.get(start..).map(|d| d.iter().map(|&b| b as char).collect()).unwrap_or_default()
+/// The decimal digits of `n` (pushed as one-digit strings: collecting chars would link
+/// UTF-8 encoding).
+fn decimal(n: u64) -> String {
+    let mut text = if n >= 10 { decimal(n / 10) } else { String::new() };
+    let digit = (n % 10) as usize;
+    text.push_str(HEX.get(digit..digit + 1).unwrap_or("0"));
+    text
 }
 
 #[cfg(test)]
@@ -135,10 +130,11 @@ mod tests {
 
     #[test]
     fn entries_round_trip_rounded_up_to_the_ms() {
-        let text = format_entries(&[(0x89ab, 1_764_590_000_500.2), (0xffff, 1000.0)]);
+        let text = format_entries(&[(0x89ab, 1_764_590_000_500.2), (5, 900.0), (0xffff, 1000.0)], 900.0);
         assert_eq!(text, "89ab:1764590000501;ffff:1000");
         assert_eq!(parse(&text), vec![(0x89ab, 1_764_590_000_501.0), (0xffff, 1000.0)]);
-        assert_eq!(format_entries(&[]), "");
+        assert_eq!(format_entries(&[], 0.0), "");
+        assert_eq!(format_entries(&[(1, 5.0)], 5.0), "", "an ended entry is not stored");
     }
 
     #[test]

@@ -96,9 +96,10 @@ impl Ledger {
         remember(&mut self.sms_sent, key, until, now, MAX_SMS_RECORDS);
     }
 
-    /// The cooldowns still running at `now`, oldest first (what `cooldown_store.rs` saves).
-    pub fn sms_waits(&self, now: f64) -> Vec<(u64, f64)> {
-        self.sms_sent.iter().filter(|(_, until)| *until > now).copied().collect()
+    /// The recorded cooldowns, oldest first, ended ones included (`cooldown_store.rs` saves
+    /// those still running).
+    pub fn sms_waits(&self) -> &[(u64, f64)] {
+        &self.sms_sent
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.

@@ -199,7 +199,7 @@ impl Session {
 
     /// Stores the running cooldowns for other tabs (the key goes when there are none).
     fn save(&self, now: f64) {
-        let text = crate::cooldown_store::format_entries(&self.ledger.borrow().sms_waits(now));
+        let text = crate::cooldown_store::format_entries(self.ledger.borrow().sms_waits(), now);
         self.store.save(&text);
     }
 

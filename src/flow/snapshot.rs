@@ -62,14 +62,13 @@ pub fn build(state: &RefCell<State>, error: JsValue, session: &Session) -> (JsVa
             if until > 0.0 && (next_end == 0.0 || until < next_end) {
                 next_end = until;
             }
-            // Only JS strings, numbers and booleans while borrowed: no page code runs.
-            sends.extend([
-                text(if target == Target::New { "new" } else { "current" }),
-                text(target.channel()),
-                n.map_or(JsValue::NULL, |n| text(&n.masked())),
-                s.sent(target).into(),
-                until.into(),
-            ]);
+            // Only JS strings, numbers and booleans while borrowed: no page code runs. Pushed
+            // one by one: `extend` from an array is compiled once per array length.
+            sends.push(text(if target == Target::New { "new" } else { "current" }));
+            sends.push(text(target.channel()));
+            sends.push(n.map_or(JsValue::NULL, |n| text(&n.masked())));
+            sends.push(s.sent(target).into());
+            sends.push(until.into());
         }
         let token_expires_at = s.token.as_ref().map_or(0.0, |(_, at)| *at);
         (s.kind == FlowKind::Change, s.step(), s.busy, s.current.clone(), s.new.clone(), s.verify_old, token_expires_at)
@@ -86,7 +85,9 @@ pub fn build(state: &RefCell<State>, error: JsValue, session: &Session) -> (JsVa
         number(current.as_ref()),
     ];
     if change {
-        top.extend([number(new.as_ref()), verify_old.into(), token_expires_at.into()]);
+        top.push(number(new.as_ref()));
+        top.push(verify_old.into());
+        top.push(token_expires_at.into());
     }
     top.push(Object::freeze(&array).into());
     // Frozen: the same object is handed out until the next change, so no page may edit it.
