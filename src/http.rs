@@ -7,9 +7,9 @@ use crate::abort::Abort;
 use crate::args::own;
 use crate::error::{js_error, set, ErrorCode, GenAuthError};
 use js_sys::{Error, Object, Promise};
-use web_sys::Response;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
 
 #[cfg_attr(not(feature = "node"), wasm_bindgen)]
 #[cfg_attr(feature = "node", wasm_bindgen(module = "/js/node-transport.cjs"))]

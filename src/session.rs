@@ -1,4 +1,4 @@
-//! What one client holds between calls — options, endpoint URLs, headers, the access token,
+//! What one client holds between calls — options, headers, the access token,
 //! the ledger and its shared store — and how a checked [`Request`] becomes a request on the
 //! wire. No `RefCell` borrow outlives a statement, so nothing is borrowed across an `.await`
 //! and concurrent calls are safe.
@@ -37,7 +37,7 @@ pub struct Call {
     pub strict: bool,
 }
 
-/// The endpoints, the POSTs in the order of [`PATHS`].
+/// The endpoints, in the order of [`PATHS`].
 #[derive(Clone, Copy, PartialEq)]
 pub enum Endpoint {
     SendSms,
@@ -47,7 +47,7 @@ pub enum Endpoint {
     /// The one `GET`: its query is built from the fields.
     GetProfile,
 }
-const PATHS: [&str; 4] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone"];
+const PATHS: [&str; 5] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone", "get-profile"];
 
 /// A call, read and checked: what to send and how long to wait for it.
 pub struct Request {
@@ -61,8 +61,6 @@ pub struct Request {
 /// The state of one `AuthenticationClient` (and of the flows it made).
 pub struct Session {
     pub options: ClientOptions,
-    /// The endpoint URLs, built once.
-    urls: Vec<JsValue>,
     /// The headers every request carries, built once.
     headers: Object,
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
@@ -85,14 +83,11 @@ pub trait SignInWatcher {
 impl Session {
     /// A session for checked options.
     pub fn new(mut options: ClientOptions) -> Session {
-        // As JS strings: a call hands fetch one without converting it again.
-        let urls = PATHS.iter().map(|path| JsValue::from(options.base_url.clone() + "/api/v3/" + path)).collect();
         let headers = headers(&options, None, true);
         let signed_in = RefCell::new(options.access_token.take().map(|t| SignedIn::new(&options, t.into())));
         Session {
             store: CooldownStore::open(&options.app_id),
             options,
-            urls,
             headers,
             signed_in,
             ledger: RefCell::default(),
@@ -268,13 +263,15 @@ impl Session {
             Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
             Endpoint::GetProfile => (headers(&self.options, Some(&self.token()?.token), false), OnSuccess::Nothing),
         };
-        let (url, body) = match endpoint {
+        let mut url = self.options.base_url.clone() + "/api/v3/" + PATHS.get(endpoint as usize).copied().unwrap_or_default();
+        let body = match endpoint {
             Endpoint::GetProfile => {
-                let url = self.options.base_url.clone() + "/api/v3/get-profile" + &dto::profile_query(&fields);
-                (JsValue::from(url), None)
+                url += &dto::profile_query(&fields);
+                None
             }
-            _ => (self.urls.get(endpoint as usize).cloned().unwrap_or_default(), Some(fields.to_json()?)),
+            _ => Some(fields.to_json()?),
         };
+        let url = JsValue::from(url);
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
         let sent = http::send(&url, &headers, body.as_ref(), abort);
