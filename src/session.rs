@@ -123,7 +123,13 @@ impl Session {
             return;
         }
         // Upgraded first: a watcher may set the token again or add a watcher while it runs.
-        let watchers: Vec<_> = self.watchers.borrow().iter().filter_map(Weak::upgrade).collect();
+        // A plain loop: `filter_map(..).collect()` compiles iterator code of its own.
+        let mut watchers = Vec::new();
+        for watcher in self.watchers.borrow().iter() {
+            if let Some(watcher) = watcher.upgrade() {
+                watchers.push(watcher);
+            }
+        }
         for watcher in watchers {
             watcher.signed_in();
         }
