@@ -110,7 +110,7 @@ fn status_code(value: &JsValue) -> f64 {
 pub fn http_status_error(answer: &Answer) -> Error {
     let mut message = String::from("the server answered HTTP ");
     // JSON.stringify of a number is its decimal digits: an import the body already needs.
-    message.push_str(&js_sys::JSON::stringify(&answer.status.into()).map(String::from).unwrap_or_default());
+    message.push_str(&js_sys::JSON::stringify(&answer.status.into()).ok().and_then(|s| s.as_string()).unwrap_or_default());
     if let Some(m) = answer.envelope.as_ref().and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
         message.push_str(": ");
         message.push_str(&m);
