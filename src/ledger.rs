@@ -41,7 +41,15 @@ pub struct Ledger {
 /// `keep_from` and, beyond `max`, the oldest.
 #[inline(never)]
 fn remember(list: &mut Vec<(u64, f64)>, key: u64, at: f64, keep_from: f64, max: usize) {
-    list.retain(|&(k, t)| k != key && t >= keep_from);
+    // `retain` by hand, through the `remove` already needed below: `retain` compiles its own.
+    let mut i = 0;
+    while let Some(&(k, t)) = list.get(i) {
+        if k == key || t < keep_from {
+            list.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     if list.len() >= max {
         list.remove(0);
     }
