@@ -87,8 +87,9 @@ const HEX: &str = "0123456789abcdef";
 pub fn parse(text: &str) -> Vec<(u64, f64)> {
     let mut entries = Vec::new();
     for entry in text.as_bytes().split(|&b| b == b';') {
-        let mut parts = entry.split(|&b| b == b':');
-        let (Some(key), Some(ms), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+        // `xxxx:digits`: the key is exactly 4 bytes, so the one colon is the fifth (a second
+        // one is not a digit).
+        let (Some(key), Some(b':'), Some(ms)) = (entry.get(..4), entry.get(4), entry.get(5..)) else { continue };
         if let (Some(key), Some(ms)) = (hex4(key), digits(ms)) {
             entries.push((key, ms as f64));
         }
@@ -101,10 +102,16 @@ fn hex4(s: &[u8]) -> Option<u64> {
     if s.len() != 4 {
         return None;
     }
-    s.iter().try_fold(0u64, |n, &b| {
-        let digit = HEX.bytes().position(|h| h == b)?;
-        Some(n << 4 | digit as u64)
-    })
+    let mut n = 0;
+    for &b in s {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        n = n << 4 | u64::from(digit);
+    }
+    Some(n)
 }
 
 /// 1 to 15 ASCII digits (ms since epoch: far beyond any real end).
@@ -112,7 +119,14 @@ fn digits(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 15 {
         return None;
     }
-    s.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
+    let mut n = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
 }
 
 /// The decimal digits of `n` (pushed as one-digit strings: collecting chars would link
