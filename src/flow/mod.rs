@@ -260,8 +260,11 @@ impl Flow {
         for _ in 0..16 {
             self.again.set(false);
             // A copy: a listener may subscribe or unsubscribe while they are told.
-            let listeners = self.listeners.borrow().clone();
-            for (_, listener) in listeners {
+            let mut listeners = Vec::new();
+            for (_, listener) in self.listeners.borrow().iter() {
+                listeners.push(listener.clone());
+            }
+            for listener in listeners {
                 let _ = listener.call0(&JsValue::UNDEFINED);
             }
             if !self.again.get() {
