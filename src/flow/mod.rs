@@ -185,7 +185,7 @@ impl Flow {
     /// A flow of `kind` on `session`, from the caller's options.
     pub fn create(session: &Rc<Session>, kind: FlowKind, options: &JsValue) -> Result<PhoneFlow> {
         let shape = if kind == FlowKind::Change { &CHANGE_OPTIONS } else { &REMOVAL_OPTIONS };
-        let none = Fields { shape, values: shape.fields.iter().map(|_| None).collect() };
+        let none = Fields::absent(shape);
         let o = if options.is_undefined() || options.is_null() { none } else { decode(options, shape)? };
         let mut state = State::new(kind);
         state.current = number_of(&o, 0, 1)?;
