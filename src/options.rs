@@ -131,7 +131,9 @@ pub fn normalise_app_host(field: &str, host: &str, allow_insecure_http: bool) ->
 
 /// The host part of `host[:port]` / `[v6]:port`, when the authority is well formed.
 fn host_of(authority: &[u8]) -> Option<&[u8]> {
-    // A plain scan: `contains` would link core's word-at-a-time memchr (300 B) for a short string.
+    // A plain scan: `contains` would link core's word-at-a-time memchr (300 B, -172 B gzip
+    // shipped) for a short string.
+    #[allow(clippy::manual_contains)]
     if authority.iter().any(|&b| b == b'@') {
         return None;
     }
