@@ -1,13 +1,14 @@
 //! The request DTOs as tables (the seeds' field names and rules, in wire order) and the one
-//! request body they all serialise through: serde over the decoded fields, so absent
-//! optional fields are omitted (never `null`) and the bytes match the official Node SDK's.
+//! request body they all serialise through: a JS object of the decoded fields, then
+//! `JSON.stringify`, so absent optional fields are omitted (never `null`) and the bytes match
+//! the official Node SDK's.
 //! `Debug` hides codes and tokens.
 
 use crate::args::{Field, Fields, Kind, Shape, Value};
-use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::error::{set, ErrorCode, GenAuthError, Result};
 use crate::validate::Rule;
 use core::fmt;
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::JsValue;
 
 const fn text(key: &'static str, rule: Rule, required: bool) -> Field {
@@ -113,7 +114,7 @@ impl Fields {
                 _ => continue,
             };
             // An ordinary property set on a new object (a `catch` import, like every other).
-            let _ = Reflect::set(&body, &JsValue::from_str(field.key), &value);
+            set(&body, field.key, &value);
         }
         body
     }

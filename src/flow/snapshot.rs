@@ -9,9 +9,10 @@
 //! setter planted on `Object.prototype` may call back into the flow).
 
 use super::state::{FlowKind, Number, State, Target};
+use crate::error::set;
 use crate::session::Session;
 use core::cell::RefCell;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 /// The keys of `PhoneChangeState`, in order; `PhoneRemovalState` has [`REMOVAL_KEYS`].
@@ -37,7 +38,7 @@ fn frozen_object(keys: &[&str], values: &[JsValue]) -> JsValue {
         let Some(value) = values.get(i) else { break };
         // `Reflect.set` is a `catch` import: a setter planted on Object.prototype cannot throw
         // through the module (and the flow holds no borrow while this runs).
-        let _ = Reflect::set(&o, &text(key), value);
+        set(&o, key, value);
     }
     Object::freeze(&o).into()
 }
