@@ -78,6 +78,15 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// Every field of `shape` absent. A push loop: `map(..).collect()` compiles iterator code.
+    pub fn absent(shape: &'static Shape) -> Fields {
+        let mut values = Vec::new();
+        for _ in shape.fields {
+            values.push(None);
+        }
+        Fields { shape, values }
+    }
+
     /// The field at `i` of the table, if present.
     pub fn get(&self, i: usize) -> Option<&Value> {
         self.values.get(i).and_then(Option::as_ref)
@@ -131,7 +140,7 @@ pub fn decode(value: &JsValue, shape: &'static Shape) -> Result<Fields> {
         return Err(GenAuthError::invalid(shape.name, "must be an object"));
     }
     let keys = own_keys(value).map_err(|_| unreadable())?;
-    let mut values: Vec<Option<Value>> = shape.fields.iter().map(|_| None).collect();
+    let mut values = Fields::absent(shape).values;
     for key in keys.iter() {
         // Object.keys yields strings only.
         let name = key.as_string().unwrap_or_default();

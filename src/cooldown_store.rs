@@ -60,11 +60,14 @@ impl CooldownStore {
     }
 }
 
-/// `key:ms;key:ms`: each key 4 hex digits, each end in whole ms since epoch (rounded up, so a
-/// wait is never shortened).
-pub fn format_entries(entries: &[(u64, f64)]) -> String {
+/// `key:ms;key:ms` of the entries still running at `now`: each key 4 hex digits, each end in
+/// whole ms since epoch (rounded up, so a wait is never shortened).
+pub fn format_entries(entries: &[(u64, f64)], now: f64) -> String {
     let mut text = String::new();
     for &(key, until) in entries {
+        if until <= now {
+            continue;
+        }
         if !text.is_empty() {
             text += ";";
         }
@@ -84,8 +87,9 @@ const HEX: &str = "0123456789abcdef";
 pub fn parse(text: &str) -> Vec<(u64, f64)> {
     let mut entries = Vec::new();
     for entry in text.as_bytes().split(|&b| b == b';') {
-        let mut parts = entry.split(|&b| b == b':');
-        let (Some(key), Some(ms), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+        // `xxxx:digits`: the key is exactly 4 bytes, so the one colon is the fifth (a second
+        // one is not a digit).
+        let (Some(key), Some(b':'), Some(ms)) = (entry.get(..4), entry.get(4), entry.get(5..)) else { continue };
         if let (Some(key), Some(ms)) = (hex4(key), digits(ms)) {
             entries.push((key, ms as f64));
         }
@@ -98,10 +102,16 @@ fn hex4(s: &[u8]) -> Option<u64> {
     if s.len() != 4 {
         return None;
     }
-    s.iter().try_fold(0u64, |n, &b| {
-        let digit = HEX.bytes().position(|h| h == b)?;
-        Some(n << 4 | digit as u64)
-    })
+    let mut n = 0;
+    for &b in s {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        n = n << 4 | u64::from(digit);
+    }
+    Some(n)
 }
 
 /// 1 to 15 ASCII digits (ms since epoch: far beyond any real end).
@@ -109,24 +119,23 @@ fn digits(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 15 {
         return None;
     }
-    s.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
+    let mut n = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
 }
 
-/// The decimal digits of `n`.
-fn decimal(mut n: u64) -> String {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || start == 0 {
-            break;
-        }
-    }
-    digits.get(start..).map(|d| d.iter().map(|&b| b as char).collect()).unwrap_or_default()
+/// The decimal digits of `n` (pushed as one-digit strings: collecting chars would link
+/// UTF-8 encoding).
+fn decimal(n: u64) -> String {
+    let mut text = if n >= 10 { decimal(n / 10) } else { String::new() };
+    let digit = (n % 10) as usize;
+    text.push_str(HEX.get(digit..digit + 1).unwrap_or("0"));
+    text
 }
 
 #[cfg(test)]
@@ -135,10 +144,11 @@ mod tests {
 
     #[test]
     fn entries_round_trip_rounded_up_to_the_ms() {
-        let text = format_entries(&[(0x89ab, 1_764_590_000_500.2), (0xffff, 1000.0)]);
+        let text = format_entries(&[(0x89ab, 1_764_590_000_500.2), (5, 900.0), (0xffff, 1000.0)], 900.0);
         assert_eq!(text, "89ab:1764590000501;ffff:1000");
         assert_eq!(parse(&text), vec![(0x89ab, 1_764_590_000_501.0), (0xffff, 1000.0)]);
-        assert_eq!(format_entries(&[]), "");
+        assert_eq!(format_entries(&[], 0.0), "");
+        assert_eq!(format_entries(&[(1, 5.0)], 5.0), "", "an ended entry is not stored");
     }
 
     #[test]

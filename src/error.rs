@@ -130,9 +130,11 @@ pub fn js_error(code: ErrorCode, message: &str) -> Error {
     error
 }
 
-/// Sets a property of an error this package made (it cannot throw; the result is ignored).
-pub fn set(error: &Error, key: &str, value: &JsValue) {
-    let _ = Reflect::set(error, &JsValue::from_str(key), value);
+/// Sets a property of an object this package made (an error, a request's init, a snapshot):
+/// `Reflect.set` is a `catch` import, so a setter planted on a prototype cannot throw through
+/// the module; the result is ignored. One non-generic copy for every such set.
+pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 #[cfg(test)]

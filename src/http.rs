@@ -6,11 +6,10 @@
 use crate::abort::Abort;
 use crate::args::own;
 use crate::error::{js_error, set, ErrorCode, GenAuthError};
-use js_sys::Error;
-use js_sys::Promise;
+use js_sys::{Error, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit, Response};
+use web_sys::Response;
 
 #[cfg_attr(not(feature = "node"), wasm_bindgen)]
 #[cfg_attr(feature = "node", wasm_bindgen(module = "/js/node-transport.cjs"))]
@@ -19,7 +18,7 @@ extern "C" {
     // WorkerGlobalScope); in the Node build (feature "node") the fetch-shaped function of
     // js/node-transport.cjs, on node:http / node:https with a keep-alive pool.
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &JsValue, init: &RequestInit) -> core::result::Result<Promise, JsValue>;
+    fn global_fetch(url: &JsValue, init: &Object) -> core::result::Result<Promise, JsValue>;
 }
 
 #[wasm_bindgen]
@@ -40,15 +39,17 @@ pub struct Sent {
 /// Starts the request now: a POST of `body`, or a GET when there is none. Everything in it
 /// was already validated.
 pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abort) -> Sent {
-    let init = RequestInit::new();
-    init.set_method(if body.is_some() { "POST" } else { "GET" });
-    init.set_headers(headers);
+    // A plain object, as web-sys's `RequestInit` is, set through the import every other
+    // object uses instead of one setter import per member.
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(if body.is_some() { "POST" } else { "GET" }));
+    set(&init, "headers", headers);
     if let Some(body) = body {
-        init.set_body(body);
+        set(&init, "body", body);
     }
-    init.set_signal(Some(&abort.signal()));
+    set(&init, "signal", &abort.signal());
     // The token travels in its header; cookies are not ours to send.
-    init.set_credentials(RequestCredentials::Omit);
+    set(&init, "credentials", &JsValue::from_str("omit"));
     Sent { fetched: global_fetch(url, &init), abort }
 }
 
@@ -95,8 +96,8 @@ pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
 fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<Answer, JsValue> {
     let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason().into()) };
     drop(abort);
-    let response: Response = response.unchecked_into();
     let envelope = parse_json(&text).ok().filter(|e| status_code(e).is_finite());
+    let response: Response = response.unchecked_into();
     Ok(Answer { status: f64::from(response.status()), envelope, response })
 }
 
@@ -109,7 +110,7 @@ fn status_code(value: &JsValue) -> f64 {
 pub fn http_status_error(answer: &Answer) -> Error {
     let mut message = String::from("the server answered HTTP ");
     // JSON.stringify of a number is its decimal digits: an import the body already needs.
-    message.push_str(&js_sys::JSON::stringify(&answer.status.into()).map(String::from).unwrap_or_default());
+    message.push_str(&js_sys::JSON::stringify(&answer.status.into()).ok().and_then(|s| s.as_string()).unwrap_or_default());
     if let Some(m) = answer.envelope.as_ref().and_then(|env| own(env, "message")).and_then(|m| m.as_string()) {
         message.push_str(": ");
         message.push_str(&m);

@@ -45,7 +45,15 @@ pub struct Ledger {
 /// `keep_from` and, beyond `max`, the oldest.
 #[inline(never)]
 fn remember(list: &mut Vec<(u64, f64)>, key: u64, at: f64, keep_from: f64, max: usize) {
-    list.retain(|&(k, t)| k != key && t >= keep_from);
+    // `retain` by hand, through the `remove` already needed below: `retain` compiles its own.
+    let mut i = 0;
+    while let Some(&(k, t)) = list.get(i) {
+        if k == key || t < keep_from {
+            list.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     if list.len() >= max {
         list.remove(0);
     }
@@ -120,11 +128,16 @@ impl Ledger {
         remember(&mut self.shared, key16, until, now, MAX_SMS_RECORDS);
     }
 
-    /// The cooldowns still running at `now`, by their 16 bits (what `cooldown_store.rs` saves):
-    /// this client's own and those it learned from other tabs, so saving keeps theirs.
-    pub fn sms_waits(&self, now: f64) -> Vec<(u64, f64)> {
-        let own = self.sms_sent.iter().map(|&(k, u)| (shared_key(k), u));
-        own.chain(self.shared.iter().copied()).filter(|(_, until)| *until > now).collect()
+    /// The recorded cooldowns by their 16 bits, this client's own and those it learned from
+    /// other tabs (so saving keeps theirs), ended ones included: `cooldown_store.rs` saves those
+    /// still running.
+    pub fn sms_waits(&self) -> Vec<(u64, f64)> {
+        let mut all = Vec::with_capacity(self.sms_sent.len() + self.shared.len());
+        for &(k, u) in &self.sms_sent {
+            all.push((shared_key(k), u));
+        }
+        all.extend_from_slice(&self.shared);
+        all
     }
 
     /// Records a token (its [`hash`]) received from a verify request sent at `sent_at`.
@@ -211,7 +224,7 @@ mod tests {
         assert_eq!(l.sms_cooldown_remaining(b, 1000.0), 49_000.0);
         assert_eq!(l.sms_cooldown_remaining(a, 1000.0), 60_000.0);
         // Saved by their 16 bits, own and shared.
-        assert_eq!(l.sms_waits(1000.0), vec![(0x1234, 61_000.0), (0x1234, 50_000.0)]);
+        assert_eq!(l.sms_waits(), vec![(0x1234, 61_000.0), (0x1234, 50_000.0)]);
     }
 
     #[test]

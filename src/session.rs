@@ -1,4 +1,4 @@
-//! What one client holds between calls — options, endpoint URLs, headers, the access token,
+//! What one client holds between calls — options, headers, the access token,
 //! the ledger and its shared store — and how a checked [`Request`] becomes a request on the
 //! wire. No `RefCell` borrow outlives a statement, so nothing is borrowed across an `.await`
 //! and concurrent calls are safe.
@@ -37,7 +37,7 @@ pub struct Call {
     pub strict: bool,
 }
 
-/// The endpoints, the POSTs in the order of [`PATHS`].
+/// The endpoints, in the order of [`PATHS`].
 #[derive(Clone, Copy, PartialEq)]
 pub enum Endpoint {
     SendSms,
@@ -47,7 +47,7 @@ pub enum Endpoint {
     /// The one `GET`: its query is built from the fields.
     GetProfile,
 }
-const PATHS: [&str; 4] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone"];
+const PATHS: [&str; 5] = ["send-sms", "verify-update-phone-request", "update-phone", "unbind-phone", "get-profile"];
 
 /// A call, read and checked: what to send and how long to wait for it.
 pub struct Request {
@@ -61,8 +61,6 @@ pub struct Request {
 /// The state of one `AuthenticationClient` (and of the flows it made).
 pub struct Session {
     pub options: ClientOptions,
-    /// The endpoint URLs, built once.
-    urls: Vec<JsValue>,
     /// The headers every request carries, built once.
     headers: Object,
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
@@ -85,14 +83,11 @@ pub trait SignInWatcher {
 impl Session {
     /// A session for checked options.
     pub fn new(mut options: ClientOptions) -> Session {
-        // As JS strings: a call hands fetch one without converting it again.
-        let urls = PATHS.iter().map(|path| JsValue::from(options.base_url.clone() + "/api/v3/" + path)).collect();
         let headers = headers(&options, None, true);
         let signed_in = RefCell::new(options.access_token.take().map(|t| SignedIn::new(&options, t.into())));
         Session {
             store: CooldownStore::open(&options.app_id),
             options,
-            urls,
             headers,
             signed_in,
             ledger: RefCell::default(),
@@ -128,7 +123,13 @@ impl Session {
             return;
         }
         // Upgraded first: a watcher may set the token again or add a watcher while it runs.
-        let watchers: Vec<_> = self.watchers.borrow().iter().filter_map(Weak::upgrade).collect();
+        // A plain loop: `filter_map(..).collect()` compiles iterator code of its own.
+        let mut watchers = Vec::new();
+        for watcher in self.watchers.borrow().iter() {
+            if let Some(watcher) = watcher.upgrade() {
+                watchers.push(watcher);
+            }
+        }
         for watcher in watchers {
             watcher.signed_in();
         }
@@ -154,13 +155,18 @@ impl Session {
         self.ledger.borrow().sms_cooldown_remaining(key, now)
     }
 
-    /// For each key, until when (ms since epoch) it may not get an SMS; 0 when it may now (or
-    /// for no key). Other tabs' cooldowns are read once for all of them.
-    pub fn sms_until(&self, keys: &[Option<u64>]) -> Vec<f64> {
+    /// Adds what other tabs stored to the ledger (storage is JS: call it with nothing
+    /// borrowed), and returns the time it was read at, for [`Session::sms_until`].
+    pub fn refresh_cooldowns(&self) -> f64 {
         let now = Date::now();
         self.load(now);
-        let ledger = self.ledger.borrow();
-        keys.iter().map(|k| k.and_then(|k| ledger.sms_until(k)).filter(|until| *until > now).unwrap_or(0.0)).collect()
+        now
+    }
+
+    /// Until when (ms since epoch) `key` may not get an SMS, as of `now` from
+    /// [`Session::refresh_cooldowns`]; 0 when it may now (or for no key). Runs no JS.
+    pub fn sms_until(&self, key: Option<u64>, now: f64) -> f64 {
+        key.and_then(|k| self.ledger.borrow().sms_until(k)).filter(|until| *until > now).unwrap_or(0.0)
     }
 
     /// Records that `key` may not get an SMS before `until` (a send, or the server's word),
@@ -194,7 +200,7 @@ impl Session {
 
     /// Stores the running cooldowns for other tabs (the key goes when there are none).
     fn save(&self, now: f64) {
-        let text = crate::cooldown_store::format_entries(&self.ledger.borrow().sms_waits(now));
+        let text = crate::cooldown_store::format_entries(&self.ledger.borrow().sms_waits(), now);
         self.store.save(&text);
     }
 
@@ -263,13 +269,15 @@ impl Session {
             Endpoint::UnbindPhone => (self.signed_in_headers()?, OnSuccess::Nothing),
             Endpoint::GetProfile => (headers(&self.options, Some(&self.token()?.token), false), OnSuccess::Nothing),
         };
-        let (url, body) = match endpoint {
+        let mut url = self.options.base_url.clone() + "/api/v3/" + PATHS.get(endpoint as usize).copied().unwrap_or_default();
+        let body = match endpoint {
             Endpoint::GetProfile => {
-                let url = self.options.base_url.clone() + "/api/v3/get-profile" + &dto::profile_query(&fields);
-                (JsValue::from(url), None)
+                url += &dto::profile_query(&fields);
+                None
             }
-            _ => (self.urls.get(endpoint as usize).cloned().unwrap_or_default(), Some(fields.to_json()?)),
+            _ => Some(fields.to_json()?),
         };
+        let url = JsValue::from(url);
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
         let sent = http::send(&url, &headers, body.as_ref(), abort);

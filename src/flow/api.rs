@@ -259,7 +259,7 @@ impl Flow {
         self.next_id.set(id.wrapping_add(1));
         self.listeners.borrow_mut().push((id, listener));
         let flow: Weak<Flow> = Rc::downgrade(self);
-        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
+        let unsubscribe = super::Callback::new(move |_| {
             if let Some(flow) = flow.upgrade() {
                 // Dropped after the borrow ends: a listener's drop runs no JS, but keep the rule.
                 let gone = {
@@ -268,6 +268,7 @@ impl Flow {
                 };
                 drop(gone);
             }
+            Ok(())
         });
         Ok(unsubscribe.into_js_value())
     }

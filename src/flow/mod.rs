@@ -149,8 +149,13 @@ struct InFlight {
 /// first: clearing is JS).
 struct Timer {
     id: JsValue,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Callback,
 }
+
+/// The one closure type of the flows' timers and unsubscribe functions: the signature
+/// wasm-bindgen-futures already uses for its own callbacks, so no other closure type (with
+/// its invoke export and glue) is compiled. The argument is ignored, and it never fails.
+pub type Callback = Closure<dyn FnMut(JsValue) -> core::result::Result<(), wasm_bindgen::JsError>>;
 
 impl Drop for Timer {
     fn drop(&mut self) {
@@ -191,7 +196,7 @@ impl Flow {
     /// A flow of `kind` on `session`, from the caller's options.
     pub fn create(session: &Rc<Session>, kind: FlowKind, options: &JsValue) -> Result<PhoneFlow> {
         let shape = if kind == FlowKind::Change { &CHANGE_OPTIONS } else { &REMOVAL_OPTIONS };
-        let none = Fields { shape, values: shape.fields.iter().map(|_| None).collect() };
+        let none = Fields::absent(shape);
         let o = if options.is_undefined() || options.is_null() { none } else { decode(options, shape)? };
         let mut state = State::new(kind);
         state.current = number_of(&o, 0, 1)?;
@@ -245,11 +250,9 @@ impl Flow {
         if self.building.replace(true) {
             return JsValue::NULL;
         }
-        // Copies, so no borrow is held while JS runs.
-        let state = self.state.borrow().clone();
         let error = self.error.borrow().clone();
         let version = self.version.get();
-        let (s, next_cooldown_end) = snapshot::build(&state, &error, &self.session);
+        let (s, next_cooldown_end) = snapshot::build(&self.state, error, &self.session);
         self.building.set(false);
         // JS that ran during the build (a planted setter, a replaced `getItem`) may have changed
         // the flow: then this snapshot is already stale, and the next read builds anew.
@@ -275,8 +278,11 @@ impl Flow {
         for _ in 0..16 {
             self.again.set(false);
             // A copy: a listener may subscribe or unsubscribe while they are told.
-            let listeners = self.listeners.borrow().clone();
-            for (_, listener) in listeners {
+            let mut listeners = Vec::new();
+            for (_, listener) in self.listeners.borrow().iter() {
+                listeners.push(listener.clone());
+            }
+            for listener in listeners {
                 let _ = listener.call0(&JsValue::UNDEFINED);
             }
             if !self.again.get() {
@@ -328,10 +334,11 @@ impl Flow {
     /// does not keep Node alive.
     fn timer(self: &Rc<Self>, delay: f64, then: fn(&Rc<Flow>)) -> Timer {
         let weak: Weak<Flow> = Rc::downgrade(self);
-        let callback = Closure::<dyn FnMut()>::new(move || {
+        let callback = Callback::new(move |_| {
             if let Some(flow) = weak.upgrade() {
                 then(&flow);
             }
+            Ok(())
         });
         let id = set_timeout(callback.as_ref().unchecked_ref(), delay.clamp(0.0, MAX_TIMER_MS)).unwrap_or_default();
         if let Ok(unref) = get(&id, &JsValue::from_str("unref")).and_then(JsCast::dyn_into::<Function>) {

@@ -124,7 +124,7 @@ impl Flow {
 
     /// `getProfile()` for the current number.
     fn profile_request(&self) -> Request {
-        let fields = Fields { shape: &dto::GET_PROFILE, values: vec![None, None, None] };
+        let fields = Fields::absent(&dto::GET_PROFILE);
         Request { endpoint: Endpoint::GetProfile, fields, timeout_ms: self.timeout_ms, signal: None }
     }
 

@@ -3,73 +3,100 @@
 //! back until then (what React's `useSyncExternalStore` needs), and frozen all the way down,
 //! since every reader shares it. Times are absolute (ms since epoch): a countdown is the
 //! page's timer, not a stream of new states; the flow tells subscribers when one ends.
+//!
+//! The values are read while the state is borrowed (making JS strings, numbers and booleans
+//! runs no page code); the objects are made from tables of keys after the borrow ends (a
+//! setter planted on `Object.prototype` may call back into the flow).
 
 use super::state::{FlowKind, Number, State, Target};
+use crate::error::set;
 use crate::session::Session;
-use js_sys::{Array, Object, Reflect};
+use core::cell::RefCell;
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-fn put(target: &Object, key: &str, value: &JsValue) {
-    // `Reflect.set` is a `catch` import: a setter planted on Object.prototype cannot throw
-    // through the module (and the flow holds no borrow while this runs).
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
+/// The keys of `PhoneChangeState`, in order; `PhoneRemovalState` has [`REMOVAL_KEYS`].
+const CHANGE_KEYS: [&str; 9] = ["kind", "step", "busy", "error", "currentNumber", "newNumber", "verifyOldPhone", "tokenExpiresAt", "sends"];
+const REMOVAL_KEYS: [&str; 6] = ["kind", "step", "busy", "error", "currentNumber", "sends"];
+const NUMBER_KEYS: [&str; 3] = ["phoneNumber", "phoneCountryCode", "masked"];
+const SEND_KEYS: [&str; 5] = ["target", "channel", "maskedNumber", "sent", "cooldownUntil"];
+
+const STEPS: [&str; 4] = ["number", "codes", "confirm", "done"];
+const OPS: [&str; 4] = ["send-new", "send-current", "verify", "confirm"];
 
 fn text(s: &str) -> JsValue {
     JsValue::from_str(s)
 }
 
-fn frozen(o: &Object) -> JsValue {
-    Object::freeze(o).into()
+/// A frozen plain object with `values` under `keys`, in order. One copy for every object of
+/// the snapshot.
+#[inline(never)]
+fn frozen_object(keys: &[&str], values: &[JsValue]) -> JsValue {
+    let o = Object::new();
+    // By index: `zip` compiles its own iterator code for each pair of types.
+    for (i, key) in keys.iter().enumerate() {
+        let Some(value) = values.get(i) else { break };
+        // `Reflect.set` is a `catch` import: a setter planted on Object.prototype cannot throw
+        // through the module (and the flow holds no borrow while this runs).
+        set(&o, key, value);
+    }
+    Object::freeze(&o).into()
 }
 
 /// `{phoneNumber, phoneCountryCode, masked}`, or `null`.
 fn number(n: Option<&Number>) -> JsValue {
     let Some(n) = n else { return JsValue::NULL };
-    let o = Object::new();
-    put(&o, "phoneNumber", &text(&n.digits));
-    put(&o, "phoneCountryCode", &n.country_code.as_deref().map_or(JsValue::NULL, text));
-    put(&o, "masked", &text(&n.masked()));
-    frozen(&o)
+    frozen_object(&NUMBER_KEYS, &[text(&n.digits), n.country_code.as_deref().map_or(JsValue::NULL, text), text(&n.masked())])
 }
-
-const STEPS: [&str; 4] = ["number", "codes", "confirm", "done"];
-const OPS: [&str; 4] = ["send-new", "send-current", "verify", "confirm"];
 
 /// The state as JS, and the earliest time a cooldown in it ends (0: none runs). `error` is the
 /// last failure (a `GenAuthError`) or null.
-pub fn build(state: &State, error: &JsValue, session: &Session) -> (JsValue, f64) {
-    let o = Object::new();
-    put(&o, "kind", &text(if state.kind == FlowKind::Change { "change" } else { "removal" }));
-    put(&o, "step", &text(STEPS.get(state.step() as usize).copied().unwrap_or_default()));
-    put(&o, "busy", &state.busy.and_then(|op| OPS.get(op as usize)).map_or(JsValue::NULL, |s| text(s)));
+pub fn build(state: &RefCell<State>, error: JsValue, session: &Session) -> (JsValue, f64) {
+    // What other tabs stored, read before the state is borrowed (storage is JS).
+    let now = session.refresh_cooldowns();
+    let mut next_end = 0.0;
+    // The values of each `sends` entry, in the order of SEND_KEYS.
+    let mut sends = Vec::new();
+    let (change, step, busy, current, new, verify_old, token_expires_at) = {
+        let s = state.borrow();
+        for &target in s.needs() {
+            let n = s.number(target);
+            let until = session.sms_until(n.map(|n| target.cooldown_key(n)), now);
+            if until > 0.0 && (next_end == 0.0 || until < next_end) {
+                next_end = until;
+            }
+            // Only JS strings, numbers and booleans while borrowed: no page code runs. Pushed
+            // one by one: `extend` from an array is compiled once per array length.
+            sends.push(text(if target == Target::New { "new" } else { "current" }));
+            sends.push(text(target.channel()));
+            sends.push(n.map_or(JsValue::NULL, |n| text(&n.masked())));
+            sends.push(s.sent(target).into());
+            sends.push(until.into());
+        }
+        let token_expires_at = s.token.as_ref().map_or(0.0, |(_, at)| *at);
+        (s.kind == FlowKind::Change, s.step(), s.busy, s.current.clone(), s.new.clone(), s.verify_old, token_expires_at)
+    };
+    let array = Array::new();
+    for values in sends.chunks(SEND_KEYS.len()) {
+        array.push(&frozen_object(&SEND_KEYS, values));
+    }
     // Frozen like the rest (it was complete when recorded; its holder gets the same object).
     if error.is_object() {
         Object::freeze(error.unchecked_ref::<Object>());
     }
-    put(&o, "error", error);
-    put(&o, "currentNumber", &number(state.current.as_ref()));
-    if state.kind == FlowKind::Change {
-        put(&o, "newNumber", &number(state.new.as_ref()));
-        put(&o, "verifyOldPhone", &state.verify_old.into());
-        put(&o, "tokenExpiresAt", &state.token.as_ref().map_or(0.0, |(_, at)| *at).into());
+    let mut top = vec![
+        text(if change { "change" } else { "removal" }),
+        text(STEPS.get(step as usize).copied().unwrap_or_default()),
+        busy.and_then(|op| OPS.get(op as usize)).map_or(JsValue::NULL, |s| text(s)),
+        error,
+        number(current.as_ref()),
+    ];
+    if change {
+        top.push(number(new.as_ref()));
+        top.push(verify_old.into());
+        top.push(token_expires_at.into());
     }
-    let needs = state.needs();
-    // One read of the shared cooldowns for every send.
-    let keys: Vec<Option<u64>> = needs.iter().map(|t| state.number(*t).map(|n| t.cooldown_key(n))).collect();
-    let untils = session.sms_until(&keys);
-    let next_end = untils.iter().copied().filter(|u| *u > 0.0).fold(0.0, |a: f64, u| if a == 0.0 { u } else { a.min(u) });
-    let sends = Array::new();
-    for (target, until) in needs.into_iter().zip(untils) {
-        let s = Object::new();
-        put(&s, "target", &text(if target == Target::New { "new" } else { "current" }));
-        put(&s, "channel", &text(target.channel()));
-        put(&s, "maskedNumber", &state.number(target).map_or(JsValue::NULL, |n| text(&n.masked())));
-        put(&s, "sent", &state.sent(target).into());
-        put(&s, "cooldownUntil", &until.into());
-        sends.push(&frozen(&s));
-    }
-    put(&o, "sends", &frozen(&sends));
+    top.push(Object::freeze(&array).into());
     // Frozen: the same object is handed out until the next change, so no page may edit it.
-    (frozen(&o), next_end)
+    (frozen_object(if change { &CHANGE_KEYS } else { &REMOVAL_KEYS }, &top), next_end)
 }

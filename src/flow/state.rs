@@ -35,10 +35,13 @@ impl Number {
     /// For display: the country code when given, then the first 3 and last 4 digits with the
     /// rest starred ("+86 138****8000"); shorter numbers show only their last 2 digits.
     pub fn masked(&self) -> String {
-        let d = self.digits.as_bytes();
-        let keep = |i: usize| if d.len() >= 8 { i < 3 || i + 4 >= d.len() } else { i + 2 >= d.len() };
+        let (d, len) = (&self.digits, self.digits.len());
+        let keep = |i: usize| if len >= 8 { i < 3 || i + 4 >= len } else { i + 2 >= len };
         let mut text = self.country_code.clone().map(|cc| cc + " ").unwrap_or_default();
-        text.extend(d.iter().enumerate().map(|(i, &b)| if keep(i) { b as char } else { '*' }));
+        for i in 0..len {
+            // One-byte slices (the digits are ASCII): pushing chars would link UTF-8 encoding.
+            text.push_str(if keep(i) { d.get(i..i + 1).unwrap_or("*") } else { "*" });
+        }
         text
     }
 }
@@ -150,12 +153,12 @@ impl State {
     }
 
     /// The codes this flow needs, in order: the new number's, then the current number's.
-    pub fn needs(&self) -> Vec<Target> {
+    pub fn needs(&self) -> &'static [Target] {
         match self.kind {
-            FlowKind::Removal => vec![Target::Current],
-            FlowKind::Change if self.new.is_none() => vec![],
-            FlowKind::Change if self.verify_old => vec![Target::New, Target::Current],
-            FlowKind::Change => vec![Target::New],
+            FlowKind::Removal => &[Target::Current],
+            FlowKind::Change if self.new.is_none() => &[],
+            FlowKind::Change if self.verify_old => &[Target::New, Target::Current],
+            FlowKind::Change => &[Target::New],
         }
     }
 
