@@ -42,6 +42,12 @@ else
   node scripts/shorten-names.mjs "$out" || { rm -f "$wasm"; echo "build: shorten-names failed; $wasm removed" >&2; exit 1; }
 fi
 
+# Nothing may need `new Function`: the package must run under a CSP without 'unsafe-eval'.
+if grep -q 'new Function' "$out/genauth_phone.js"; then
+  echo "build: $out/genauth_phone.js holds 'new Function' (a js-sys unsafe-eval binding is used)" >&2
+  exit 1
+fi
+
 # `throwOnError: true` narrows what the methods resolve with (the `Reply` type): the class takes
 # the option's type as a parameter, inferred from the constructor's argument. wasm-bindgen
 # cannot declare a generic class, so the declaration is edited here (idempotent; the build
