@@ -12,7 +12,7 @@ use crate::http;
 use crate::ledger::{hash, sms_key, Ledger, TokenState, MAX_WAIT_MS};
 use crate::options::ClientOptions;
 use core::cell::{Cell, RefCell};
-use js_sys::{Date, Object, Reflect};
+use js_sys::{Date, Object};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
@@ -290,9 +290,8 @@ impl Session {
 /// when the token changes; never changed afterwards.
 fn headers(options: &ClientOptions, token: Option<&JsValue>, body: bool) -> Object {
     let headers = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&headers, &JsValue::from_str(k), v);
-    };
+    // Through the one `Reflect.set` helper every object this package builds uses.
+    let set = |k: &str, v: &JsValue| crate::error::set(&headers, k, v);
     let text = |v: &str| JsValue::from_str(v);
     if body {
         set("content-type", &text("application/json"));

@@ -126,8 +126,12 @@ pub struct Flow {
     building: Cell<bool>,
 }
 
-/// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out.
-type Subscribe = Closure<dyn Fn(JsValue) -> core::result::Result<JsValue, JsValue>>;
+/// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out. `FnMut`
+/// like every other closure of the module (the timers', wasm-bindgen-futures'), so the glue
+/// keeps one wrapper maker (`makeMutClosure`) and drops `makeClosure`. A call from inside a
+/// call (only a setter planted on a prototype while its error is built could make one) is
+/// refused by wasm-bindgen instead of run.
+type Subscribe = Closure<dyn FnMut(JsValue) -> core::result::Result<JsValue, JsValue>>;
 
 /// Whether `error` is the page's misuse (`INVALID_STATE`, `CLIENT_FREED`), which `state.error`
 /// never shows: it would hide the person's own last error.
