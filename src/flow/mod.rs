@@ -134,7 +134,8 @@ pub struct Flow {
 type Subscribe = Closure<dyn FnMut(JsValue) -> core::result::Result<JsValue, JsValue>>;
 
 /// Whether `error` is the page's misuse (`INVALID_STATE`, `CLIENT_FREED`), which `state.error`
-/// never shows: it would hide the person's own last error.
+/// never shows: it would hide the person's own last error. For a step's outcome, already JS
+/// (a step refused before any request is judged in Rust, by [`Flow::refused`]).
 fn misuse(error: &JsValue) -> bool {
     let code = crate::args::own(error, "code").and_then(|c| c.as_string()).unwrap_or_default();
     code == ErrorCode::InvalidState.as_str() || code == ErrorCode::ClientFreed.as_str()
@@ -296,14 +297,10 @@ impl Flow {
         self.notifying.set(false);
     }
 
-    /// Records a failure in the state, unless it is the page's misuse (`INVALID_STATE`,
-    /// `CLIENT_FREED`), which must not hide the person's last error. Returns it.
-    fn failed(&self, error: JsValue) -> JsValue {
-        if !misuse(&error) {
-            drop(self.error.replace(error.clone()));
-            self.changed();
-        }
-        error
+    /// Records a failure of the person's (never the page's misuse) in the state.
+    fn failed(&self, error: JsValue) {
+        drop(self.error.replace(error));
+        self.changed();
     }
 
     /// Refuses a step that does not apply now.
@@ -329,9 +326,16 @@ impl Flow {
     }
 
     /// The promise of a step refused before any request: it resolves with the error (a
-    /// step's promise never rejects), which the state records unless it is misuse.
+    /// step's promise never rejects), which the state records unless it is the page's misuse
+    /// (`INVALID_STATE`, `CLIENT_FREED`): that must not hide the person's last error. The code
+    /// is compared here, in Rust, before the error is JS.
     fn refused(&self, e: GenAuthError) -> Promise {
-        Promise::resolve(&self.failed(e.into()))
+        let shown = !matches!(e.code, ErrorCode::InvalidState | ErrorCode::ClientFreed);
+        let e = JsValue::from(e);
+        if shown {
+            self.failed(e.clone());
+        }
+        Promise::resolve(&e)
     }
 
     /// A timer that calls `then` on the flow after `delay` ms (at most a JS timer's reach), and

@@ -72,6 +72,7 @@ impl Flow {
                         flow.changed();
                     }
                 }
+                // The answer's own failure (network, HTTP, envelope): never the page's misuse.
                 Err(e) if open && flow.busy().is_none() && flow.error.borrow().is_null() => {
                     flow.failed(e);
                 }
