@@ -108,8 +108,10 @@ impl Session {
     pub fn retire(&self) {
         self.freed.set(true);
         self.set_token(None);
-        self.ledger.take();
-        self.watchers.take();
+        // Emptied in place: `RefCell::take` compiles a copy per type. Dropping the records
+        // and the watchers (weak references) runs no JS.
+        self.ledger.borrow_mut().clear();
+        self.watchers.borrow_mut().clear();
     }
 
     /// Sets the access token (a checked JS string) and tells the watchers; or signs out with
