@@ -143,7 +143,10 @@ impl Ledger {
         for &(k, u) in &self.sms_sent {
             all.push((shared_key(k), u));
         }
-        all.extend_from_slice(&self.shared);
+        // Pushed, like the line above: `extend_from_slice` compiles its own copy loop.
+        for &entry in &self.shared {
+            all.push(entry);
+        }
         all
     }
 
