@@ -5,7 +5,7 @@ use super::state::{FlowKind, Number, Op, Step, Target};
 use super::{Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
 use crate::args::{decode, read, Fields, Value};
 use crate::dto;
-use crate::error::{ErrorCode, GenAuthError};
+use crate::error::{js_error, ErrorCode, GenAuthError};
 use crate::session::{Endpoint, Request};
 use js_sys::{Date, Function, Promise};
 use std::rc::{Rc, Weak};
@@ -33,7 +33,7 @@ impl PhoneFlow {
         let weak: Weak<Flow> = Rc::downgrade(flow);
         let subscribe = super::Subscribe::new(move |listener| match weak.upgrade() {
             Some(flow) => flow.add_listener(listener),
-            None => Err(GenAuthError::new(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
+            None => Err(js_error(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
         })
         .into_js_value();
         drop(flow.subscribe.replace(Some(subscribe.clone())));
@@ -57,7 +57,7 @@ impl PhoneFlow {
             return e.into();
         }
         if flow.state.borrow().done || flow.busy() == Some(Op::Confirm) {
-            return Flow::refuse("the change is done or being confirmed: start a new flow").into();
+            return js_error(ErrorCode::InvalidState, "the change is done or being confirmed: start a new flow").into();
         }
         let [digits_field, cc_field] = &NEW_NUMBER;
         let empty = phone_number.as_string().is_some_and(|s| s.is_empty());
@@ -110,7 +110,7 @@ impl PhoneFlow {
         }
         let Some(on) = on.as_bool() else { return GenAuthError::invalid("verifyOldPhone", "must be a boolean").into() };
         if matches!(flow.busy(), Some(Op::Verify | Op::Confirm)) {
-            return Flow::refuse("the codes are being verified or the change confirmed: wait for it").into();
+            return js_error(ErrorCode::InvalidState, "the codes are being verified or the change confirmed: wait for it").into();
         }
         if flow.state.borrow_mut().set_verify_old(on) {
             drop(flow.expiry.take());

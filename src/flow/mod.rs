@@ -26,7 +26,7 @@ pub use state::FlowKind;
 use crate::abort::{clear_timeout, set_timeout};
 use crate::args::{decode, get, Field, Fields, Kind, Shape};
 use crate::call::Step as Sent;
-use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::error::{js_error, ErrorCode, GenAuthError, Result};
 use crate::session::{Call, Request, Session, SignInWatcher};
 use crate::validate::Rule;
 use core::cell::{Cell, RefCell};
@@ -394,7 +394,7 @@ impl Flow {
             // Fired early (Node's timers may), or the lifetime was beyond a timer's reach.
             Some(expires_at) => self.arm_expiry(expires_at),
             None if had => {
-                self.failed(GenAuthError::new(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again").into());
+                self.failed(js_error(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again").into());
             }
             None => {}
         }
