@@ -22,8 +22,9 @@ pub struct Number {
 /// The same number to the server: a missing country code is its default, +86.
 impl PartialEq for Number {
     fn eq(&self, other: &Number) -> bool {
-        let cc = |n: &Number| n.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE).to_owned();
-        self.digits == other.digits && cc(self) == cc(other)
+        // Compared as borrowed text: no copy of either country code.
+        self.digits == other.digits
+            && self.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE) == other.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE)
     }
 }
 
