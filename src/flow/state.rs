@@ -38,7 +38,12 @@ impl Number {
     pub fn masked(&self) -> String {
         let (d, len) = (&self.digits, self.digits.len());
         let keep = |i: usize| if len >= 8 { i < 3 || i + 4 >= len } else { i + 2 >= len };
-        let mut text = self.country_code.clone().map(|cc| cc + " ").unwrap_or_default();
+        // Appended, not cloned and extended: one growing string.
+        let mut text = String::new();
+        if let Some(cc) = &self.country_code {
+            text += cc;
+            text += " ";
+        }
         for i in 0..len {
             // One-byte slices (the digits are ASCII): pushing chars would link UTF-8 encoding.
             text.push_str(if keep(i) { d.get(i..i + 1).unwrap_or("*") } else { "*" });
