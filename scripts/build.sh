@@ -31,8 +31,7 @@ else
   # module in place as if it were new.
   # -inline-threshold=8: LLVM inlines a little more than opt-level z's default (LLVM's -Oz value, 5), which
   # leaves fewer small functions whose call and frame code gzip cannot share (-206 B shipped;
-  # 6 to 10 give the same module, 2 the default's, 12-15 +44 B, 20 +448 B, 0 +290 B:
-  # docs/SIZE.md).
+  # 6 to 10 give the same module, 2 the default's, 12-15 +44 B, 20 +448 B: docs/SIZE.md).
   # A stale snippets/ (another hash) must not linger beside the new glue.
   rm -rf "$out/snippets"
   RUSTUP_TOOLCHAIN=$RELEASE_TOOLCHAIN CARGO_TARGET_DIR=target/release-std \
