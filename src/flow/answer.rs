@@ -79,7 +79,7 @@ fn applied(flow: &Flow) {
         s.token = None;
         s.current = if s.kind == FlowKind::Change { s.new.clone() } else { None };
     }
-    drop(flow.expiry.take());
+    flow.end_expiry();
 }
 
 /// The profile read after a confirm failed: done when the profile shows the change (the new
@@ -128,7 +128,7 @@ pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
             // (the server's text names its internal fields).
             s.set_verify_old(true);
             drop(s);
-            drop(flow.expiry.take());
+            flow.end_expiry();
             return GenAuthError::invalid("currentCode", "is required: this user pool also verifies the current number").into();
         }
         Op::Confirm if s.kind == FlowKind::Removal && wrong_code => Some("code"),

@@ -82,7 +82,7 @@ impl PhoneFlow {
         if changed {
             flow.abort_in_flight();
             flow.state.borrow_mut().set_new(number);
-            drop(flow.expiry.take());
+            flow.end_expiry();
         }
         // The same number again (an input synced on every change) leaves the state alone, unless
         // the number's own problem is new or gone: another error (a failed read) stays shown.
@@ -113,7 +113,7 @@ impl PhoneFlow {
             return js_error(ErrorCode::InvalidState, "the codes are being verified or the change confirmed: wait for it").into();
         }
         if flow.state.borrow_mut().set_verify_old(on) {
-            drop(flow.expiry.take());
+            flow.end_expiry();
             flow.changed();
             flow.read_current_number();
         }
@@ -189,7 +189,7 @@ impl PhoneFlow {
                 match token {
                     Some(token) => Fields { shape: &dto::UPDATE_PHONE, values: vec![Some(Value::Text(token))] },
                     None => {
-                        drop(flow.expiry.take());
+                        flow.end_expiry();
                         let e = if expired {
                             GenAuthError::new(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again")
                         } else if flow.state.borrow().step() == Step::Done {
@@ -238,7 +238,7 @@ impl PhoneFlow {
         if let Some(reading) = flow.reading.take() {
             reading.abort();
         }
-        drop(flow.expiry.take());
+        flow.end_expiry();
         drop(flow.cooldown.take());
         drop(flow.listeners.take());
         if flow.busy() != Some(Op::Confirm) {
