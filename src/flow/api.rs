@@ -239,7 +239,7 @@ impl PhoneFlow {
             reading.abort();
         }
         flow.end_expiry();
-        drop(flow.cooldown.take());
+        flow.end_cooldown();
         drop(flow.listeners.take());
         if flow.busy() != Some(Op::Confirm) {
             flow.state.borrow_mut().token = None;

@@ -361,6 +361,11 @@ impl Flow {
         drop(self.expiry.take());
     }
 
+    /// Stops the cooldown-end timer (likewise out of its cell before it is cleared).
+    fn end_cooldown(&self) {
+        drop(self.cooldown.take());
+    }
+
     /// Ends the token's life in the state when it expires, so subscribers hear of it.
     fn arm_expiry(self: &Rc<Self>, expires_at: f64) {
         // One ms late rather than early; a timer longer than JS allows is re-armed when it fires.
@@ -374,7 +379,7 @@ impl Flow {
         let armed = self.cooldown.borrow().as_ref().map(|(at, _)| *at);
         if until <= 0.0 || armed == Some(until) {
             if until <= 0.0 {
-                drop(self.cooldown.take());
+                self.end_cooldown();
             }
             return;
         }
@@ -383,7 +388,7 @@ impl Flow {
     }
 
     fn cooldown_ended(self: &Rc<Self>) {
-        drop(self.cooldown.take());
+        self.end_cooldown();
         self.changed();
         // Subscribers read the new state (re-arming for the next end); if none did, nobody waits.
     }
