@@ -240,7 +240,9 @@ impl PhoneFlow {
         }
         flow.end_expiry();
         flow.end_cooldown();
-        drop(flow.listeners.take());
+        // Emptied in place (`RefCell::take` would compile a copy for this type): dropping a
+        // function handle frees its slot in the module's table and runs no JS.
+        flow.listeners.borrow_mut().clear();
         if flow.busy() != Some(Op::Confirm) {
             flow.state.borrow_mut().token = None;
         }
