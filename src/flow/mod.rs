@@ -275,7 +275,8 @@ impl Flow {
     /// change would otherwise never end.
     fn changed(&self) {
         self.version.set(self.version.get().wrapping_add(1));
-        self.snapshot.take();
+        // Cleared in place (`take` would compile a copy for this type; dropping it runs no JS).
+        *self.snapshot.borrow_mut() = None;
         if self.notifying.replace(true) {
             self.again.set(true);
             return;
