@@ -140,8 +140,12 @@ impl Session {
     /// Adds a watcher of sign-ins (held weakly: it does not keep a flow alive).
     pub fn watch_sign_in(&self, watcher: Weak<dyn SignInWatcher>) {
         let mut watchers = self.watchers.borrow_mut();
-        watchers.retain(|w| w.strong_count() > 0);
-        watchers.push(watcher);
+        // In the slot of a watcher gone (the list stays as long as the most flows alive at
+        // once), else at the end: no `retain` copy compiled for this type.
+        match watchers.iter_mut().find(|w| w.strong_count() == 0) {
+            Some(slot) => *slot = watcher,
+            None => watchers.push(watcher),
+        }
     }
 
     /// Whether an access token is set.
