@@ -29,11 +29,15 @@ else
   # target dir, so switching toolchains does not rebuild the test builds each time.
   # Noise filtered; a failed build still fails here (pipefail), never leaving an old
   # module in place as if it were new.
+  # -inline-threshold=8: LLVM inlines a little more than opt-level z's default (LLVM's -Oz value, 5), which
+  # leaves fewer small functions whose call and frame code gzip cannot share (-206 B shipped;
+  # 6 to 10 give the same module, 2 the default's, 12-15 +44 B, 20 +448 B: docs/SIZE.md).
+  # std's `optimize_for_size` feature: its smaller variants of the same algorithms (-14 B).
   # A stale snippets/ (another hash) must not linger beside the new glue.
   rm -rf "$out/snippets"
   RUSTUP_TOOLCHAIN=$RELEASE_TOOLCHAIN CARGO_TARGET_DIR=target/release-std \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-  wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort "${cargo_args[@]}" 2>&1 \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Cllvm-args=-inline-threshold=8" \
+  wasm-pack build . --release --target "$target" --out-dir "$out" --out-name genauth_phone -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${cargo_args[@]}" 2>&1 \
     | { grep -vE '^\s*$' | grep -vi 'warn.*wasm-pack' >&2 || true; }
   # wasm-bindgen's long import and export names (random hashes, stored in the .wasm and in the
   # glue) become one- or two-letter names in both (docs/SIZE.md). Only here, on the output

@@ -76,7 +76,7 @@ pub fn format_entries(entries: &[(u64, f64)], now: f64) -> String {
             text.push_str(HEX.get(usize::from(digit)..usize::from(digit) + 1).unwrap_or("0"));
         }
         text += ":";
-        text += &decimal(until.ceil().max(0.0) as u64);
+        push_decimal(&mut text, until.ceil().max(0.0) as u64);
     }
     text
 }
@@ -129,13 +129,14 @@ fn digits(s: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-/// The decimal digits of `n` (pushed as one-digit strings: collecting chars would link
-/// UTF-8 encoding).
-fn decimal(n: u64) -> String {
-    let mut text = if n >= 10 { decimal(n / 10) } else { String::new() };
+/// Appends the decimal digits of `n` to `text` (one-digit strings: pushing chars would link
+/// UTF-8 encoding; into the caller's string: no string per number to copy over).
+fn push_decimal(text: &mut String, n: u64) {
+    if n >= 10 {
+        push_decimal(text, n / 10);
+    }
     let digit = (n % 10) as usize;
     text.push_str(HEX.get(digit..digit + 1).unwrap_or("0"));
-    text
 }
 
 #[cfg(test)]
@@ -161,8 +162,13 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(decimal(0), "0");
-        assert_eq!(decimal(1_764_590_001), "1764590001");
-        assert_eq!(decimal(u64::MAX), "18446744073709551615");
+        let decimal = |n| {
+            let mut text = String::from("x");
+            push_decimal(&mut text, n);
+            text
+        };
+        assert_eq!(decimal(0), "x0");
+        assert_eq!(decimal(1_764_590_001), "x1764590001");
+        assert_eq!(decimal(u64::MAX), "x18446744073709551615");
     }
 }

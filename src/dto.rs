@@ -107,14 +107,24 @@ impl Serialize for Fields {
         // costs more bytes than four requests' worth of key strings.
         let mut body = serializer.serialize_map(None)?;
         for (field, value) in self.shape.fields.iter().zip(&self.values) {
-            match value {
-                Some(Value::Text(s)) => body.serialize_entry(field.key, s)?,
-                Some(Value::Nested(inner)) => body.serialize_entry(field.key, inner)?,
-                // Requests carry strings and objects only.
-                _ => {}
+            // Requests carry strings and objects only. One value type for both kinds:
+            // serde-wasm-bindgen's `serialize_value` is compiled once, not once per kind.
+            if let Some(v @ (Value::Text(_) | Value::Nested(_))) = value {
+                body.serialize_entry(field.key, v)?;
             }
         }
         body.end()
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        match self {
+            Value::Text(s) => serializer.serialize_str(s),
+            Value::Nested(inner) => inner.serialize(serializer),
+            // Never in a body (`Fields::serialize` passes strings and objects only).
+            _ => serializer.serialize_unit(),
+        }
     }
 }
 

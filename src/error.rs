@@ -68,7 +68,8 @@ impl ErrorCode {
 
 /// A failure found by the client itself: a code, a fixed text, and where it applies. Small
 /// on purpose (it travels in every `Result`); failures that carry what a server said
-/// (`HTTP_STATUS`, `API`) are built as JS values directly by [`js_error`].
+/// (`HTTP_STATUS`, `API`), and fixed-text ones that become JS at once, are built as JS values
+/// directly by [`js_error`] (no struct to fill and convert at each such place).
 #[derive(Debug, PartialEq)]
 pub struct GenAuthError {
     pub code: ErrorCode,

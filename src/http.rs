@@ -5,7 +5,7 @@
 
 use crate::abort::Abort;
 use crate::args::own;
-use crate::error::{js_error, set, ErrorCode, GenAuthError};
+use crate::error::{js_error, set, ErrorCode};
 use js_sys::{Error, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -138,7 +138,7 @@ pub fn envelope_error(code: ErrorCode, envelope: &JsValue) -> Error {
 
 /// `BAD_RESPONSE`: a 2xx answer that is not an envelope.
 pub fn bad_response() -> JsValue {
-    GenAuthError::new(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope").into()
+    js_error(ErrorCode::BadResponse, "the server answered 2xx with something that is not a GenAuth JSON envelope").into()
 }
 
 /// Copies `apiCode` and `requestId` from an envelope onto an error, where it has them.

@@ -95,6 +95,13 @@ pub fn shared_key(key: u64) -> u64 {
 pub const MAX_WAIT_MS: f64 = 86_400_000.0;
 
 impl Ledger {
+    /// Forgets everything (a retired client).
+    pub fn clear(&mut self) {
+        self.sms_sent.clear();
+        self.shared.clear();
+        self.tokens.clear();
+    }
+
     /// Milliseconds until another SMS may be sent to `key`; 0 when allowed now.
     pub fn sms_cooldown_remaining(&self, key: u64, now: f64) -> f64 {
         self.sms_until(key).map_or(0.0, |until| (until - now).clamp(0.0, MAX_WAIT_MS).ceil())
@@ -136,7 +143,10 @@ impl Ledger {
         for &(k, u) in &self.sms_sent {
             all.push((shared_key(k), u));
         }
-        all.extend_from_slice(&self.shared);
+        // Pushed, like the line above: `extend_from_slice` compiles its own copy loop.
+        for &entry in &self.shared {
+            all.push(entry);
+        }
         all
     }
 

@@ -12,7 +12,7 @@ use crate::http;
 use crate::ledger::{hash, sms_key, Ledger, TokenState, MAX_WAIT_MS};
 use crate::options::ClientOptions;
 use core::cell::{Cell, RefCell};
-use js_sys::{Date, Object, Reflect};
+use js_sys::{Date, Object};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
@@ -108,8 +108,10 @@ impl Session {
     pub fn retire(&self) {
         self.freed.set(true);
         self.set_token(None);
-        self.ledger.take();
-        self.watchers.take();
+        // Emptied in place: `RefCell::take` compiles a copy per type. Dropping the records
+        // and the watchers (weak references) runs no JS.
+        self.ledger.borrow_mut().clear();
+        self.watchers.borrow_mut().clear();
     }
 
     /// Sets the access token (a checked JS string) and tells the watchers; or signs out with
@@ -138,8 +140,12 @@ impl Session {
     /// Adds a watcher of sign-ins (held weakly: it does not keep a flow alive).
     pub fn watch_sign_in(&self, watcher: Weak<dyn SignInWatcher>) {
         let mut watchers = self.watchers.borrow_mut();
-        watchers.retain(|w| w.strong_count() > 0);
-        watchers.push(watcher);
+        // In the slot of a watcher gone (the list stays as long as the most flows alive at
+        // once), else at the end: no `retain` copy compiled for this type.
+        match watchers.iter_mut().find(|w| w.strong_count() == 0) {
+            Some(slot) => *slot = watcher,
+            None => watchers.push(watcher),
+        }
     }
 
     /// Whether an access token is set.
@@ -290,9 +296,8 @@ impl Session {
 /// when the token changes; never changed afterwards.
 fn headers(options: &ClientOptions, token: Option<&JsValue>, body: bool) -> Object {
     let headers = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&headers, &JsValue::from_str(k), v);
-    };
+    // Through the one `Reflect.set` helper every object this package builds uses.
+    let set = |k: &str, v: &JsValue| crate::error::set(&headers, k, v);
     let text = |v: &str| JsValue::from_str(v);
     if body {
         set("content-type", &text("application/json"));

@@ -9,7 +9,7 @@
 use super::state::{FlowKind, Number, Op};
 use super::{Flow, Sent, Work};
 use crate::args::own;
-use crate::error::{set, ErrorCode, GenAuthError};
+use crate::error::{js_error, set, ErrorCode, GenAuthError};
 use crate::settle::issued_token;
 use crate::validate::{problem, Rule};
 use js_sys::Error;
@@ -43,7 +43,7 @@ pub(super) fn succeeded(
         let known = current.is_some();
         flow.state.borrow_mut().current = current;
         if !known {
-            return Err(GenAuthError::new(ErrorCode::NoPhoneNumber, "this account has no phone number").into());
+            return Err(js_error(ErrorCode::NoPhoneNumber, "this account has no phone number").into());
         }
         let generation = flow.state.borrow().generation;
         return flow.continue_with(op, work, generation).map(Some).map_err(JsValue::from);
@@ -79,7 +79,7 @@ fn applied(flow: &Flow) {
         s.token = None;
         s.current = if s.kind == FlowKind::Change { s.new.clone() } else { None };
     }
-    drop(flow.expiry.take());
+    flow.end_expiry();
 }
 
 /// The profile read after a confirm failed: done when the profile shows the change (the new
@@ -128,7 +128,7 @@ pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
             // (the server's text names its internal fields).
             s.set_verify_old(true);
             drop(s);
-            drop(flow.expiry.take());
+            flow.end_expiry();
             return GenAuthError::invalid("currentCode", "is required: this user pool also verifies the current number").into();
         }
         Op::Confirm if s.kind == FlowKind::Removal && wrong_code => Some("code"),

@@ -5,7 +5,7 @@ use super::state::{FlowKind, Number, Op, Step, Target};
 use super::{Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
 use crate::args::{decode, read, Fields, Value};
 use crate::dto;
-use crate::error::{ErrorCode, GenAuthError};
+use crate::error::{js_error, ErrorCode, GenAuthError};
 use crate::session::{Endpoint, Request};
 use js_sys::{Date, Function, Promise};
 use std::rc::{Rc, Weak};
@@ -33,7 +33,7 @@ impl PhoneFlow {
         let weak: Weak<Flow> = Rc::downgrade(flow);
         let subscribe = super::Subscribe::new(move |listener| match weak.upgrade() {
             Some(flow) => flow.add_listener(listener),
-            None => Err(GenAuthError::new(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
+            None => Err(js_error(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
         })
         .into_js_value();
         drop(flow.subscribe.replace(Some(subscribe.clone())));
@@ -57,7 +57,7 @@ impl PhoneFlow {
             return e.into();
         }
         if flow.state.borrow().done || flow.busy() == Some(Op::Confirm) {
-            return Flow::refuse("the change is done or being confirmed: start a new flow").into();
+            return js_error(ErrorCode::InvalidState, "the change is done or being confirmed: start a new flow").into();
         }
         let [digits_field, cc_field] = &NEW_NUMBER;
         let empty = phone_number.as_string().is_some_and(|s| s.is_empty());
@@ -82,7 +82,7 @@ impl PhoneFlow {
         if changed {
             flow.abort_in_flight();
             flow.state.borrow_mut().set_new(number);
-            drop(flow.expiry.take());
+            flow.end_expiry();
         }
         // The same number again (an input synced on every change) leaves the state alone, unless
         // the number's own problem is new or gone: another error (a failed read) stays shown.
@@ -110,10 +110,10 @@ impl PhoneFlow {
         }
         let Some(on) = on.as_bool() else { return GenAuthError::invalid("verifyOldPhone", "must be a boolean").into() };
         if matches!(flow.busy(), Some(Op::Verify | Op::Confirm)) {
-            return Flow::refuse("the codes are being verified or the change confirmed: wait for it").into();
+            return js_error(ErrorCode::InvalidState, "the codes are being verified or the change confirmed: wait for it").into();
         }
         if flow.state.borrow_mut().set_verify_old(on) {
-            drop(flow.expiry.take());
+            flow.end_expiry();
             flow.changed();
             flow.read_current_number();
         }
@@ -189,7 +189,7 @@ impl PhoneFlow {
                 match token {
                     Some(token) => Fields { shape: &dto::UPDATE_PHONE, values: vec![Some(Value::Text(token))] },
                     None => {
-                        drop(flow.expiry.take());
+                        flow.end_expiry();
                         let e = if expired {
                             GenAuthError::new(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again")
                         } else if flow.state.borrow().step() == Step::Done {
@@ -238,9 +238,11 @@ impl PhoneFlow {
         if let Some(reading) = flow.reading.take() {
             reading.abort();
         }
-        drop(flow.expiry.take());
-        drop(flow.cooldown.take());
-        drop(flow.listeners.take());
+        flow.end_expiry();
+        flow.end_cooldown();
+        // Emptied in place (`RefCell::take` would compile a copy for this type): dropping a
+        // function handle frees its slot in the module's table and runs no JS.
+        flow.listeners.borrow_mut().clear();
         if flow.busy() != Some(Op::Confirm) {
             flow.state.borrow_mut().token = None;
         }

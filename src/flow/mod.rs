@@ -26,7 +26,7 @@ pub use state::FlowKind;
 use crate::abort::{clear_timeout, set_timeout};
 use crate::args::{decode, get, Field, Fields, Kind, Shape};
 use crate::call::Step as Sent;
-use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::error::{js_error, ErrorCode, GenAuthError, Result};
 use crate::session::{Call, Request, Session, SignInWatcher};
 use crate::validate::Rule;
 use core::cell::{Cell, RefCell};
@@ -126,11 +126,16 @@ pub struct Flow {
     building: Cell<bool>,
 }
 
-/// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out.
-type Subscribe = Closure<dyn Fn(JsValue) -> core::result::Result<JsValue, JsValue>>;
+/// The closure behind `flow.subscribe`: a listener in, its unsubscribe function out. `FnMut`
+/// like every other closure of the module (the timers', wasm-bindgen-futures'), so the glue
+/// keeps one wrapper maker (`makeMutClosure`) and drops `makeClosure`. A call from inside a
+/// call (only a setter planted on a prototype while its error is built could make one) is
+/// refused by wasm-bindgen instead of run.
+type Subscribe = Closure<dyn FnMut(JsValue) -> core::result::Result<JsValue, JsValue>>;
 
 /// Whether `error` is the page's misuse (`INVALID_STATE`, `CLIENT_FREED`), which `state.error`
-/// never shows: it would hide the person's own last error.
+/// never shows: it would hide the person's own last error. For a step's outcome, already JS
+/// (a step refused before any request is judged in Rust, by [`Flow::refused`]).
 fn misuse(error: &JsValue) -> bool {
     let code = crate::args::own(error, "code").and_then(|c| c.as_string()).unwrap_or_default();
     code == ErrorCode::InvalidState.as_str() || code == ErrorCode::ClientFreed.as_str()
@@ -270,7 +275,8 @@ impl Flow {
     /// change would otherwise never end.
     fn changed(&self) {
         self.version.set(self.version.get().wrapping_add(1));
-        self.snapshot.take();
+        // Cleared in place (`take` would compile a copy for this type; dropping it runs no JS).
+        *self.snapshot.borrow_mut() = None;
         if self.notifying.replace(true) {
             self.again.set(true);
             return;
@@ -292,14 +298,10 @@ impl Flow {
         self.notifying.set(false);
     }
 
-    /// Records a failure in the state, unless it is the page's misuse (`INVALID_STATE`,
-    /// `CLIENT_FREED`), which must not hide the person's last error. Returns it.
-    fn failed(&self, error: JsValue) -> JsValue {
-        if !misuse(&error) {
-            drop(self.error.replace(error.clone()));
-            self.changed();
-        }
-        error
+    /// Records a failure of the person's (never the page's misuse) in the state.
+    fn failed(&self, error: JsValue) {
+        drop(self.error.replace(error));
+        self.changed();
     }
 
     /// Refuses a step that does not apply now.
@@ -325,9 +327,16 @@ impl Flow {
     }
 
     /// The promise of a step refused before any request: it resolves with the error (a
-    /// step's promise never rejects), which the state records unless it is misuse.
+    /// step's promise never rejects), which the state records unless it is the page's misuse
+    /// (`INVALID_STATE`, `CLIENT_FREED`): that must not hide the person's last error. The code
+    /// is compared here, in Rust, before the error is JS.
     fn refused(&self, e: GenAuthError) -> Promise {
-        Promise::resolve(&self.failed(e.into()))
+        let shown = !matches!(e.code, ErrorCode::InvalidState | ErrorCode::ClientFreed);
+        let e = JsValue::from(e);
+        if shown {
+            self.failed(e.clone());
+        }
+        Promise::resolve(&e)
     }
 
     /// A timer that calls `then` on the flow after `delay` ms (at most a JS timer's reach), and
@@ -347,6 +356,17 @@ impl Flow {
         Timer { id, _callback: callback }
     }
 
+    /// Stops the token's expiry timer (clearing it is JS: it leaves its cell first). One
+    /// function for the six places that stop it, not a take and a drop at each.
+    fn end_expiry(&self) {
+        drop(self.expiry.take());
+    }
+
+    /// Stops the cooldown-end timer (likewise out of its cell before it is cleared).
+    fn end_cooldown(&self) {
+        drop(self.cooldown.take());
+    }
+
     /// Ends the token's life in the state when it expires, so subscribers hear of it.
     fn arm_expiry(self: &Rc<Self>, expires_at: f64) {
         // One ms late rather than early; a timer longer than JS allows is re-armed when it fires.
@@ -360,7 +380,7 @@ impl Flow {
         let armed = self.cooldown.borrow().as_ref().map(|(at, _)| *at);
         if until <= 0.0 || armed == Some(until) {
             if until <= 0.0 {
-                drop(self.cooldown.take());
+                self.end_cooldown();
             }
             return;
         }
@@ -369,7 +389,7 @@ impl Flow {
     }
 
     fn cooldown_ended(self: &Rc<Self>) {
-        drop(self.cooldown.take());
+        self.end_cooldown();
         self.changed();
         // Subscribers read the new state (re-arming for the next end); if none did, nobody waits.
     }
@@ -386,7 +406,7 @@ impl Flow {
             // Fired early (Node's timers may), or the lifetime was beyond a timer's reach.
             Some(expires_at) => self.arm_expiry(expires_at),
             None if had => {
-                self.failed(GenAuthError::new(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again").into());
+                self.failed(js_error(ErrorCode::TokenExpired, "the confirmation expired: verify the codes again").into());
             }
             None => {}
         }

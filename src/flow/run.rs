@@ -7,7 +7,7 @@ use super::{answer, Flow, InFlight, Pending, Sent, Work};
 use crate::args::{Fields, Value};
 use crate::call::{start, Next};
 use crate::dto;
-use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::error::{js_error, ErrorCode, GenAuthError, Result};
 use crate::http::Answer;
 use crate::session::{Endpoint, Request};
 use js_sys::Promise;
@@ -72,6 +72,7 @@ impl Flow {
                         flow.changed();
                     }
                 }
+                // The answer's own failure (network, HTTP, envelope): never the page's misuse.
                 Err(e) if open && flow.busy().is_none() && flow.error.borrow().is_null() => {
                     flow.failed(e);
                 }
@@ -193,7 +194,7 @@ impl Flow {
         let Settled { op, to, then, generation, sent_at } = done;
         if self.state.borrow().generation != generation {
             // Cancelled, or the number changed: the answer no longer says anything here.
-            let aborted = || GenAuthError::new(ErrorCode::Aborted, "this step was cancelled").into();
+            let aborted = || js_error(ErrorCode::Aborted, "this step was cancelled").into();
             return Next::Settled(Ok(result.err().unwrap_or_else(aborted)));
         }
         let outcome = match (result, then) {

@@ -22,8 +22,9 @@ pub struct Number {
 /// The same number to the server: a missing country code is its default, +86.
 impl PartialEq for Number {
     fn eq(&self, other: &Number) -> bool {
-        let cc = |n: &Number| n.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE).to_owned();
-        self.digits == other.digits && cc(self) == cc(other)
+        // Compared as borrowed text: no copy of either country code.
+        self.digits == other.digits
+            && self.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE) == other.country_code.as_deref().unwrap_or(DEFAULT_COUNTRY_CODE)
     }
 }
 
@@ -37,7 +38,12 @@ impl Number {
     pub fn masked(&self) -> String {
         let (d, len) = (&self.digits, self.digits.len());
         let keep = |i: usize| if len >= 8 { i < 3 || i + 4 >= len } else { i + 2 >= len };
-        let mut text = self.country_code.clone().map(|cc| cc + " ").unwrap_or_default();
+        // Appended, not cloned and extended: one growing string.
+        let mut text = String::new();
+        if let Some(cc) = &self.country_code {
+            text += cc;
+            text += " ";
+        }
         for i in 0..len {
             // One-byte slices (the digits are ASCII): pushing chars would link UTF-8 encoding.
             text.push_str(if keep(i) { d.get(i..i + 1).unwrap_or("*") } else { "*" });
