@@ -266,7 +266,13 @@ impl Flow {
                 // Dropped after the borrow ends: a listener's drop runs no JS, but keep the rule.
                 let gone = {
                     let mut listeners = flow.listeners.borrow_mut();
-                    listeners.iter().position(|(i, _)| *i == id).map(|at| listeners.remove(at))
+                    // Swapped to the end and popped: `Vec::remove` would compile a copy for this type.
+                    listeners.iter().position(|(i, _)| *i == id).and_then(|at| {
+                        for j in at + 1..listeners.len() {
+                            listeners.swap(j - 1, j);
+                        }
+                        listeners.pop()
+                    })
                 };
                 drop(gone);
             }
