@@ -7,6 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+// The cycle search the emulator's import test uses too.
+#[path = "common/import_graph.rs"]
+mod import_graph;
+use import_graph::cycle;
+
 /// Each module's layer, bottom first. A new module must be placed here (the test says so).
 const LAYERS: &[(&str, &[&str])] = &[
     ("basics", &["error", "validate", "args", "phone"]),
@@ -52,36 +57,6 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     g
-}
-
-/// A module path that comes back to where it started, if any.
-fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        g: &BTreeMap<String, BTreeSet<String>>,
-        node: &str,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = path.iter().position(|n| n == node) {
-            let mut c = path.get(i..).unwrap_or_default().to_vec();
-            c.push(node.to_string());
-            return Some(c);
-        }
-        if done.contains(node) {
-            return None;
-        }
-        path.push(node.to_string());
-        for dep in g.get(node).into_iter().flatten() {
-            if let Some(c) = visit(g, dep, path, done) {
-                return Some(c);
-            }
-        }
-        path.pop();
-        done.insert(node.to_string());
-        None
-    }
-    let mut done = BTreeSet::new();
-    g.keys().find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
 }
 
 #[test]

@@ -4,6 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+// The cycle search the client's layer test uses too.
+#[path = "../../tests/common/import_graph.rs"]
+mod import_graph;
+use import_graph::cycle;
+
 /// module -> the modules it names as `crate::module` (lib.rs, the root, excluded).
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -24,36 +29,6 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         g.insert(name, deps);
     }
     g
-}
-
-/// A module path that comes back to where it started, if any.
-fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        g: &BTreeMap<String, BTreeSet<String>>,
-        node: &str,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = path.iter().position(|n| n == node) {
-            let mut c = path[i..].to_vec();
-            c.push(node.to_string());
-            return Some(c);
-        }
-        if done.contains(node) {
-            return None;
-        }
-        path.push(node.to_string());
-        for dep in g.get(node).into_iter().flatten() {
-            if let Some(c) = visit(g, dep, path, done) {
-                return Some(c);
-            }
-        }
-        path.pop();
-        done.insert(node.to_string());
-        None
-    }
-    let mut done = BTreeSet::new();
-    g.keys().find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
 }
 
 /// The graph as a mermaid flowchart, edges sorted.
