@@ -23,6 +23,11 @@ scripts/build.sh
 step "native tests: validation, host normalisation, ledger, error mapping; the emulator"
 cargo test --workspace
 
+step "parsePhoneNumber: its numbering table is current, and its cases agree with libphonenumber-js"
+# Both install the pinned libphonenumber-js into a temporary folder from npm (about 13 MB).
+node scripts/phone-table.mjs --check
+node tests/phone/check-with-libphonenumber.mjs
+
 step "start the emulator on a free loopback port"
 # WebDriver browsers leave ~13 MB of profile per run in TMPDIR: give them one we delete.
 work=$(mktemp -d)
@@ -39,6 +44,10 @@ echo "emulator at $GENAUTH_EMULATOR_URL"
 # The runner's limit is for the whole browser run (default 20 s), not per test: the
 # suite takes about 25 s, so allow a slow CI machine ample room before calling it hung.
 export WASM_BINDGEN_TEST_TIMEOUT=300
+# The test page served as apps serve theirs, not cross-origin isolated: under the runner's
+# default COEP require-corp a no-cors request is refused, and the client could not tell a CORS
+# refusal from an unreachable server (README, "Messages"; tests/suite/messages.rs).
+export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION=1
 
 step "the Node transport (js/node-transport.cjs) against the emulator and local servers"
 # The files, not the folder: Node 21+ reads `--test` arguments as glob patterns, and a folder

@@ -8,7 +8,7 @@
 //! The only later touch, removing our listener, is `catch` too.
 
 use crate::args::get;
-use crate::error::{ErrorCode, GenAuthError, Result};
+use crate::error::{ErrorCode, GenAuthError, Reason, Result};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
@@ -47,7 +47,10 @@ impl Abort {
             Some(s) => Some(s.dyn_into::<AbortSignal>().map_err(|_| unusable("must be an AbortSignal"))?),
             None => None,
         };
-        let missing = || GenAuthError::new(ErrorCode::Network, "AbortController is unavailable");
+        let missing = || GenAuthError {
+            reason: Some(Reason::Unreachable),
+            ..GenAuthError::new(ErrorCode::Network, "AbortController is unavailable")
+        };
         let controller = AbortController::new().map_err(|_| missing())?;
         let abort: Function<fn(JsValue) -> JsValue> =
             get(&controller, &JsValue::from_str("abort")).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(missing)?;
@@ -77,15 +80,26 @@ impl Abort {
         self.controller.signal()
     }
 
-    /// Why the request failed: the caller's abort, our timeout, or the network.
-    pub fn reason(&self) -> GenAuthError {
+    /// Why the request failed: the caller's abort, our timeout, or the network (`network`
+    /// says how).
+    pub fn reason(&self, network: Reason) -> GenAuthError {
         let reason = self.controller.signal().reason().as_f64();
         if reason == Some(CALLER_ABORTED) {
             GenAuthError::new(ErrorCode::Aborted, "the request was aborted by the caller's signal")
         } else if reason == Some(TIMED_OUT) {
             GenAuthError::new(ErrorCode::Timeout, "the request timed out and was aborted")
         } else {
-            GenAuthError::new(ErrorCode::Network, "the request failed before an HTTP answer (network, DNS or CORS)")
+            let mut e = GenAuthError::new(
+                ErrorCode::Network,
+                match network {
+                    Reason::Blocked => {
+                        "the server answers, but the browser withheld its answer: CORS (allow this origin in the app's settings)"
+                    }
+                    _ => "no HTTP answer: the server could not be reached, or the connection broke",
+                },
+            );
+            e.reason = Some(network);
+            e
         }
     }
 }

@@ -13,7 +13,7 @@
 //!   a Proxy trap becomes a `GenAuthError`, never an exception unwinding through wasm.
 
 use crate::error::{GenAuthError, Result};
-use crate::validate::{problem, Rule};
+use crate::validate::{problem, reason, Rule};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -165,7 +165,7 @@ pub fn read(field: &Field, path: &str, raw: JsValue) -> Result<Option<Value>> {
         Kind::Text(rule) => {
             let text = raw.as_string().ok_or_else(|| wrong("must be a string"))?;
             if let Some(p) = problem(rule, &text) {
-                return Err(wrong(p));
+                return Err(GenAuthError::invalid_as(&join(path, field.key), p, reason(rule, &text)));
             }
             Value::Text(text)
         }
@@ -181,7 +181,11 @@ pub fn read(field: &Field, path: &str, raw: JsValue) -> Result<Option<Value>> {
 pub fn complete(shape: &'static Shape, values: Vec<Option<Value>>) -> Result<Fields> {
     for (field, value) in shape.fields.iter().zip(&values) {
         if field.required && value.is_none() {
-            return Err(GenAuthError::invalid(&join(shape.path, field.key), "is required"));
+            let missing = match field.kind {
+                Kind::Text(rule) => reason(rule, ""),
+                _ => None,
+            };
+            return Err(GenAuthError::invalid_as(&join(shape.path, field.key), "is required", missing));
         }
     }
     Ok(Fields { shape, values })

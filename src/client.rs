@@ -65,15 +65,14 @@ impl AuthenticationClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> core::result::Result<(), JsValue> {
-        self.session.alive()?;
-        if token.is_null() {
-            self.session.set_token(None);
-            return Ok(());
-        }
-        if read(&TOKEN, "", token.clone())?.is_none() {
-            return Err(GenAuthError::invalid("token", "is required (null signs out)").into());
-        }
-        self.session.set_token(Some(&token));
+        let checked = self.session.alive().and_then(|()| match token.is_null() {
+            true => Ok(None),
+            false => match read(&TOKEN, "", token.clone())? {
+                Some(_) => Ok(Some(&token)),
+                None => Err(GenAuthError::invalid("token", "is required (null signs out)")),
+            },
+        });
+        self.session.set_token(checked.map_err(|e| self.said(e))?);
         Ok(())
     }
 
@@ -145,8 +144,7 @@ impl AuthenticationClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SendSMSDto")] dto: JsValue,
     ) -> core::result::Result<f64, JsValue> {
-        self.session.alive()?;
-        let sms = decode(&dto, &dto::SEND_SMS)?;
+        let sms = self.session.alive().and_then(|()| decode(&dto, &dto::SEND_SMS)).map_err(|e| self.said(e))?;
         Ok(self.session.sms_cooldown(sms_key_of(&sms)))
     }
 
@@ -183,7 +181,12 @@ impl AuthenticationClient {
     /// Reads a method's arguments and starts it, or rejects before any traffic. Not
     /// generic, so the methods share one copy of it.
     fn call(&self, endpoint: Endpoint, dto: &JsValue, shape: &'static Shape, opts: &JsValue) -> Promise {
-        start(self.first_step(endpoint, dto, shape, opts).map_err(JsValue::from))
+        start(self.first_step(endpoint, dto, shape, opts).map_err(|e| self.said(e)))
+    }
+
+    /// `e` as JS, in the client's words.
+    fn said(&self, e: GenAuthError) -> JsValue {
+        self.session.options.texts.localize(e.into())
     }
 
     /// A method's arguments, read once and checked, sent; its answer settles the promise.
@@ -192,13 +195,14 @@ impl AuthenticationClient {
         let fields = decode(dto, shape)?;
         let (timeout_ms, signal) = call_options(opts, self.session.options.timeout_ms)?;
         let (sent, call) = self.session.send(Request { endpoint, fields, timeout_ms, signal }, self.session.options.throw_on_error)?;
-        Ok(Step { sent, then: Box::new(move |answer| Next::Settled(call.settle(answer))) })
+        let session = Rc::clone(&self.session);
+        let then = move |answer| Next::Settled(call.settle(answer).map_err(|e| session.options.texts.localize(e)));
+        Ok(Step { sent, then: Box::new(then) })
     }
 
     /// A flow of `kind` on this client.
     fn flow(&self, kind: FlowKind, options: &JsValue) -> core::result::Result<PhoneFlow, JsValue> {
-        self.session.alive()?;
-        Ok(Flow::create(&self.session, kind, options)?)
+        self.session.alive().and_then(|()| Flow::create(&self.session, kind, options)).map_err(|e| self.said(e))
     }
 }
 

@@ -1,8 +1,11 @@
 //! `GenAuthError`: every failure the client reports, as a plain Rust value that becomes a
 //! real JS `Error` (`name === "GenAuthError"`) only at the boundary, so the logic stays
-//! testable natively. Messages are short static text joined with the field path: no
-//! `format!` (it would link in core::fmt), and no message ever echoes an input value, so
-//! no token, code or number can leak through one.
+//! testable natively. An error is a `code`, sometimes a `reason` (what a UI can tell the
+//! person to do), and a `detail` for developers: short static text joined with the field
+//! path (no `format!`, which would link in core::fmt). The `message` a person reads comes
+//! from the catalogue of the client's language (`messages.rs`), filled in where the error
+//! leaves the module. Neither ever echoes an input value, so no token, code or number can
+//! leak through one.
 
 use js_sys::{Error, Reflect};
 use wasm_bindgen::JsValue;
@@ -41,7 +44,7 @@ pub enum ErrorCode {
 }
 
 /// The strings JS sees in `error.code`, in the order of [`ErrorCode`].
-const CODES: [&str; 14] = [
+pub const CODES: [&str; 14] = [
     "INVALID_ARGUMENT",
     "NOT_AUTHENTICATED",
     "SMS_COOLDOWN",
@@ -58,6 +61,59 @@ const CODES: [&str; 14] = [
     "NO_PHONE_NUMBER",
 ];
 
+/// The `reason` of an error: what a UI can tell the person to do about it. Only errors a
+/// person can act on, or a network failure, have one.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reason {
+    /// `INVALID_ARGUMENT`: no phone number was typed.
+    PhoneMissing,
+    /// `INVALID_ARGUMENT`: a character no phone number has.
+    PhoneNotANumber,
+    /// `INVALID_ARGUMENT`: a national number, and no country code to read it with.
+    PhoneNoCountryCode,
+    /// `INVALID_ARGUMENT`: no country has this calling code.
+    PhoneUnknownCountryCode,
+    /// `INVALID_ARGUMENT`: fewer digits than any number of the country.
+    PhoneTooShort,
+    /// `INVALID_ARGUMENT`: more digits than any number of the country.
+    PhoneTooLong,
+    /// `INVALID_ARGUMENT`: a trunk prefix (`0`) where no number has one.
+    PhoneTrunkPrefix,
+    /// `INVALID_ARGUMENT`: no number of the country has this many digits.
+    PhoneInvalidLength,
+    /// `INVALID_ARGUMENT`: no verification code was typed.
+    CodeMissing,
+    /// `INVALID_ARGUMENT`: a verification code that is not 4 to 10 digits.
+    CodeInvalid,
+    /// `NETWORK`: the server could not be reached (offline, DNS, refused, dropped).
+    Unreachable,
+    /// `NETWORK`: the server answered, and the browser withheld the answer (CORS).
+    Blocked,
+}
+
+/// The strings JS sees in `error.reason`, in the order of [`Reason`].
+pub const REASONS: [&str; 12] = [
+    "PHONE_MISSING",
+    "PHONE_NOT_A_NUMBER",
+    "PHONE_NO_COUNTRY_CODE",
+    "PHONE_UNKNOWN_COUNTRY_CODE",
+    "PHONE_TOO_SHORT",
+    "PHONE_TOO_LONG",
+    "PHONE_TRUNK_PREFIX",
+    "PHONE_INVALID_LENGTH",
+    "CODE_MISSING",
+    "CODE_INVALID",
+    "UNREACHABLE",
+    "BLOCKED",
+];
+
+impl Reason {
+    /// The string JS sees in `error.reason`.
+    pub fn as_str(self) -> &'static str {
+        REASONS[self as usize]
+    }
+}
+
 impl ErrorCode {
     /// The string JS sees in `error.code`.
     pub fn as_str(self) -> &'static str {
@@ -73,8 +129,10 @@ impl ErrorCode {
 #[derive(Debug, PartialEq)]
 pub struct GenAuthError {
     pub code: ErrorCode,
-    /// What is wrong, in words that never quote the caller's value.
-    pub message: &'static str,
+    /// What the person can do about it, when there is something.
+    pub reason: Option<Reason>,
+    /// What is wrong, for developers, in words that never quote the caller's value.
+    pub detail: &'static str,
     /// The path of the argument it is about (`phonePassCodePayload.newPhoneNumber`).
     pub field: Option<String>,
     /// For `SMS_COOLDOWN`: how long to wait.
@@ -85,25 +143,30 @@ pub struct GenAuthError {
 pub type Result<T> = core::result::Result<T, GenAuthError>;
 
 impl GenAuthError {
-    /// An error with a code and a message and nothing else.
-    pub fn new(code: ErrorCode, message: &'static str) -> Self {
-        GenAuthError { code, message, field: None, retry_after_ms: None }
+    /// An error with a code and a detail and nothing else.
+    pub fn new(code: ErrorCode, detail: &'static str) -> Self {
+        GenAuthError { code, reason: None, detail, field: None, retry_after_ms: None }
     }
 
-    /// `INVALID_ARGUMENT` for `field`; the message JS sees reads "`field`: `problem`".
-    #[inline(never)]
+    /// `INVALID_ARGUMENT` for `field`; the detail JS sees reads "`field`: `problem`".
     pub fn invalid(field: &str, problem: &'static str) -> Self {
-        GenAuthError { code: ErrorCode::InvalidArgument, message: problem, field: Some(field.into()), retry_after_ms: None }
+        Self::invalid_as(field, problem, None)
     }
 
-    /// The message JS sees: the field path first, when there is one.
+    /// `INVALID_ARGUMENT` for `field`, with the reason a UI can act on.
+    #[inline(never)]
+    pub fn invalid_as(field: &str, problem: &'static str, reason: Option<Reason>) -> Self {
+        GenAuthError { code: ErrorCode::InvalidArgument, reason, detail: problem, field: Some(field.into()), retry_after_ms: None }
+    }
+
+    /// The detail JS sees: the field path first, when there is one.
     pub fn text(&self) -> String {
         let mut text = String::new();
         if let Some(field) = &self.field {
             text.push_str(field);
             text.push_str(": ");
         }
-        text.push_str(self.message);
+        text.push_str(self.detail);
         text
     }
 }
@@ -111,6 +174,12 @@ impl GenAuthError {
 impl From<GenAuthError> for JsValue {
     fn from(e: GenAuthError) -> JsValue {
         let error = js_error(e.code, &e.text());
+        if let Some(reason) = e.reason {
+            let reason = JsValue::from_str(reason.as_str());
+            set(&error, "reason", &reason);
+            // The key of its message: the reason's words come before the code's.
+            set(&error, "message", &reason);
+        }
         if let Some(field) = e.field {
             set(&error, "field", &field.into());
         }
@@ -121,13 +190,16 @@ impl From<GenAuthError> for JsValue {
     }
 }
 
-/// A JS `Error` named `GenAuthError` with its `code`: every error of this package starts here.
+/// A JS `Error` named `GenAuthError` with its `code` and `detail`: every error of this package
+/// starts here. Its `message` holds its key (the code) until the catalogue words it
+/// (`messages.rs`) where the error leaves the module; a server's own words replace it instead.
 #[inline(never)]
-pub fn js_error(code: ErrorCode, message: &str) -> Error {
-    let error = Error::new(message);
+pub fn js_error(code: ErrorCode, detail: &str) -> Error {
+    let error = Error::new(code.as_str());
     // Through Reflect.set like the rest: `set_name` would be one more import.
     set(&error, "name", &JsValue::from_str("GenAuthError"));
     set(&error, "code", &JsValue::from_str(code.as_str()));
+    set(&error, "detail", &JsValue::from_str(detail));
     error
 }
 
@@ -143,7 +215,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn invalid_names_the_field_in_message_and_field() {
+    fn invalid_names_the_field_in_detail_and_field() {
         let e = GenAuthError::invalid("phonePassCodePayload.newPhoneNumber", "must be digits");
         assert_eq!(e.code, ErrorCode::InvalidArgument);
         assert_eq!(e.field.as_deref(), Some("phonePassCodePayload.newPhoneNumber"));

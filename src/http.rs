@@ -5,7 +5,7 @@
 
 use crate::abort::Abort;
 use crate::args::own;
-use crate::error::{js_error, set, ErrorCode};
+use crate::error::{js_error, set, ErrorCode, Reason};
 use js_sys::{Error, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -34,6 +34,8 @@ extern "C" {
 pub struct Sent {
     fetched: core::result::Result<Promise, JsValue>,
     abort: Abort,
+    /// Where it went: asked again, plainly, when no answer came ([`why_no_answer`]).
+    url: JsValue,
 }
 
 /// Starts the request now: a POST of `body`, or a GET when there is none. Everything in it
@@ -50,7 +52,7 @@ pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abo
     set(&init, "signal", &abort.signal());
     // The token travels in its header; cookies are not ours to send.
     set(&init, "credentials", &JsValue::from_str("omit"));
-    Sent { fetched: global_fetch(url, &init), abort }
+    Sent { fetched: global_fetch(url, &init), abort, url: url.clone() }
 }
 
 /// An HTTP answer, read: its status, its body when that is a GenAuth envelope, and
@@ -78,7 +80,7 @@ impl Answer {
 /// Waits for the answer and its body, then reads them: the one async function of the
 /// client, kept to its two awaits so the state machine stays small.
 pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
-    let Sent { fetched, abort } = sent;
+    let Sent { fetched, abort, url } = sent;
     let response = match fetched {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
@@ -87,14 +89,43 @@ pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
         Some(Ok(promise)) => JsFuture::from(promise).await.ok(),
         _ => None,
     };
-    read(abort, response, text)
+    // No answer at all, and nobody gave up: ask why, in the time the request has left.
+    let why = match response.is_none() && !abort.signal().aborted() {
+        true => why_no_answer(&url, &abort).await,
+        false => Reason::Unreachable,
+    };
+    read(abort, response, text, why)
+}
+
+/// Why a request got no answer, as far as a page can tell (browsers hide it on purpose): two
+/// plain GETs to the same URL, without a token or any header of ours, so nothing is changed
+/// and nothing secret leaves. The server answering a CORS GET means it is there and allows this
+/// origin: the connection failed (dropped, reset). Answering only an opaque `no-cors` GET means
+/// it is there and the browser withheld its answers: CORS. Neither: unreachable (offline, DNS,
+/// refused, a certificate, a blocked port). Outside browsers nothing enforces CORS, so the
+/// first GET answers whenever the server does: never `BLOCKED` there.
+async fn why_no_answer(url: &JsValue, abort: &Abort) -> Reason {
+    for mode in ["cors", "no-cors"] {
+        let init = Object::new();
+        set(&init, "mode", &JsValue::from_str(mode));
+        set(&init, "credentials", &JsValue::from_str("omit"));
+        set(&init, "signal", &abort.signal());
+        let answered = match global_fetch(url, &init) {
+            Ok(promise) => JsFuture::from(promise).await.is_ok(),
+            Err(_) => false,
+        };
+        if answered {
+            return if mode == "cors" { Reason::Unreachable } else { Reason::Blocked };
+        }
+    }
+    Reason::Unreachable
 }
 
 /// The answer, or why there is none. `None` for the response or its text: it failed before
-/// an HTTP answer or while the body arrived (the abort tells why).
+/// an HTTP answer or while the body arrived (the abort tells why, else `why`).
 #[inline(never)]
-fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>) -> Result<Answer, JsValue> {
-    let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason().into()) };
+fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>, why: Reason) -> Result<Answer, JsValue> {
+    let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason(why).into()) };
     drop(abort);
     let envelope = parse_json(&text).ok().filter(|e| status_code(e).is_finite());
     let response: Response = response.unchecked_into();
@@ -106,7 +137,9 @@ fn status_code(value: &JsValue) -> f64 {
     own(value, "statusCode").and_then(|s| s.as_f64()).unwrap_or(f64::NAN)
 }
 
-/// `HTTP_STATUS` for a non-2xx answer, with the envelope's fields when the body is one.
+/// `HTTP_STATUS` for a non-2xx answer, with the envelope's fields when the body is one. The
+/// status and the server's text go in `detail`: a gateway's or a proxy's words are not for
+/// the person, who reads the catalogue's.
 pub fn http_status_error(answer: &Answer) -> Error {
     let mut message = String::from("the server answered HTTP ");
     // JSON.stringify of a number is its decimal digits: an import the body already needs.
@@ -126,11 +159,14 @@ pub fn http_status_error(answer: &Answer) -> Error {
     e
 }
 
-/// `code` for a refusal in the envelope (`statusCode` not 200): the server's message, its
-/// `statusCode`, `apiCode` and `requestId`.
+/// `code` for a refusal in the envelope (`statusCode` not 200): the server's message (GenAuth
+/// words it for people, in the `lang` asked for) as the message, its `statusCode`, `apiCode`
+/// and `requestId`.
 pub fn envelope_error(code: ErrorCode, envelope: &JsValue) -> Error {
-    let message = own(envelope, "message").and_then(|m| m.as_string()).filter(|m| !m.is_empty());
-    let e = js_error(code, message.as_deref().unwrap_or("the API refused the request"));
+    let e = js_error(code, "the API refused the request");
+    if let Some(message) = own(envelope, "message").filter(|m| m.as_string().is_some_and(|m| !m.is_empty())) {
+        set(&e, "message", &message);
+    }
     set(&e, "statusCode", &status_code(envelope).into());
     set_envelope_fields(&e, envelope);
     e

@@ -21,9 +21,9 @@ mod error;
 mod flow;
 mod http;
 mod ledger;
+mod messages;
 mod options;
-// Issue 18, part 1: the core of parsePhoneNumber, tested natively; its JS export comes later.
-#[allow(dead_code, reason = "nothing outside its tests calls it until parsePhoneNumber is exported")]
+mod parse;
 mod phone;
 mod session;
 mod settle;
@@ -33,6 +33,7 @@ mod validate;
 
 pub use client::AuthenticationClient;
 pub use flow::PhoneFlow;
+pub use parse::parse_phone_number;
 
 /// The pure input checks, for the cargo-fuzz targets in `fuzz/` only.
 #[cfg(feature = "fuzzing")]

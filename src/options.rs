@@ -2,8 +2,9 @@
 //! official Node SDK does it (add `https://`, drop trailing `/`), plus a refusal of plain
 //! `http://` to anything but loopback.
 
-use crate::args::{decode, Field, Kind, Shape};
+use crate::args::{decode, Field, Fields, Kind, Shape, Value};
 use crate::error::{GenAuthError, Result};
+use crate::messages::Texts;
 use crate::validate::{self, Rule};
 use wasm_bindgen::JsValue;
 
@@ -22,6 +23,7 @@ static OPTIONS: Shape = Shape {
         Field { key: "lang", kind: Kind::Text(Rule::Lang), required: false },
         Field { key: "throwOnError", kind: Kind::Flag, required: false },
         Field { key: "allowInsecureHttp", kind: Kind::Flag, required: false },
+        Field { key: "messages", kind: Kind::Raw, required: false },
         Field {
             key: "appSecret",
             kind: Kind::Refused("is refused: these endpoints never need it, and it must never ship to a browser"),
@@ -38,6 +40,7 @@ const TIMEOUT: usize = 3;
 const LANG: usize = 4;
 const THROW_ON_ERROR: usize = 5;
 const ALLOW_INSECURE_HTTP: usize = 6;
+const MESSAGES: usize = 7;
 
 /// Longest accepted `appHost`.
 const MAX_APP_HOST_LEN: usize = 2048;
@@ -51,22 +54,41 @@ pub struct ClientOptions {
     pub timeout_ms: f64,
     pub lang: Option<String>,
     pub throw_on_error: bool,
+    /// The language and the app's own messages, for every error this client reports.
+    pub texts: Texts,
 }
 
 impl ClientOptions {
-    /// Decodes and checks the constructor argument.
-    pub fn from_js(value: &JsValue) -> Result<ClientOptions> {
-        let mut o = decode(value, &OPTIONS)?;
+    /// Decodes and checks the constructor argument. A refusal is worded in the options'
+    /// `lang` and `messages` when they could be read, else in the default language.
+    pub fn from_js(value: &JsValue) -> core::result::Result<ClientOptions, JsValue> {
+        let mut o = decode(value, &OPTIONS).map_err(|e| Texts::new(None).localize(e.into()))?;
+        let mut texts = Texts::new(o.text(LANG));
+        let messages = match o.values.get_mut(MESSAGES).and_then(Option::take) {
+            Some(Value::Raw(m)) => Some(m),
+            _ => None,
+        };
+        match Self::checked(&mut o, &mut texts, messages) {
+            Ok((base_url, timeout_ms)) => Ok(ClientOptions {
+                app_id: o.take_text(APP_ID).unwrap_or_default(),
+                base_url,
+                access_token: o.take_text(ACCESS_TOKEN),
+                timeout_ms,
+                lang: o.take_text(LANG),
+                throw_on_error: o.flag(THROW_ON_ERROR),
+                texts,
+            }),
+            Err(e) => Err(texts.localize(e.into())),
+        }
+    }
+
+    /// The app's messages, the base URL and the timeout, checked.
+    fn checked(o: &mut Fields, texts: &mut Texts, messages: Option<JsValue>) -> Result<(String, f64)> {
+        if let Some(messages) = messages {
+            texts.read_own(&messages)?;
+        }
         let base_url = normalise_app_host("appHost", o.text(APP_HOST).unwrap_or_default(), o.flag(ALLOW_INSECURE_HTTP))?;
-        let timeout_ms = timeout(o.number(TIMEOUT), "timeout", DEFAULT_TIMEOUT_MS)?;
-        Ok(ClientOptions {
-            app_id: o.take_text(APP_ID).unwrap_or_default(),
-            base_url,
-            access_token: o.take_text(ACCESS_TOKEN),
-            timeout_ms,
-            lang: o.take_text(LANG),
-            throw_on_error: o.flag(THROW_ON_ERROR),
-        })
+        Ok((base_url, timeout(o.number(TIMEOUT), "timeout", DEFAULT_TIMEOUT_MS)?))
     }
 }
 

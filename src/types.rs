@@ -17,8 +17,14 @@ export interface AuthenticationClientOptions {
   accessToken?: string;
   /** Request timeout in ms, 1..=120000; default 10000. */
   timeout?: number;
-  /** The language of the server's messages (`x-authing-lang`). */
+  /**
+   * The language of every `GenAuthError.message` this client reports, and of the server's
+   * messages (sent as `x-authing-lang`). Default "zh-CN" for the client's messages; without
+   * it no header is sent (as the official SDK), so the server answers in its own default.
+   */
   lang?: "zh-CN" | "en-US";
+  /** Your own words for any error, by `reason` or `code` (a reason's wins): replaces the built-in message. */
+  messages?: GenAuthMessages;
   /** Reject with a `GenAuthError` (code "API") when the envelope's statusCode is not 200. Default false: resolve with the envelope, like the official SDK. */
   throwOnError?: boolean;
   /** Allow plain http:// to a non-loopback host. Default false. */
@@ -137,10 +143,28 @@ export type GenAuthErrorCode =
   | "TIMEOUT" | "ABORTED" | "NETWORK" | "HTTP_STATUS" | "BAD_RESPONSE" | "API" | "CLIENT_FREED"
   | "INVALID_STATE" | "NO_PHONE_NUMBER";
 
+/** What a UI can tell the person to do (INVALID_ARGUMENT about a number or a code), or which network failure it was. */
+export type GenAuthErrorReason =
+  | "PHONE_MISSING" | "PHONE_NOT_A_NUMBER" | "PHONE_NO_COUNTRY_CODE" | "PHONE_UNKNOWN_COUNTRY_CODE"
+  | "PHONE_TOO_SHORT" | "PHONE_TOO_LONG" | "PHONE_TRUNK_PREFIX" | "PHONE_INVALID_LENGTH"
+  | "CODE_MISSING" | "CODE_INVALID" | "UNREACHABLE" | "BLOCKED";
+
+/** Replacement messages, by code or reason (the `messages` option). */
+export type GenAuthMessages = { [key in GenAuthErrorCode | GenAuthErrorReason]?: string };
+
 /** Every error thrown or rejected by this package: a real `Error` with `name === "GenAuthError"`. */
 export interface GenAuthError extends Error {
   name: "GenAuthError";
   code: GenAuthErrorCode;
+  /**
+   * For people: plain words in the client's `lang` (default zh-CN), or the app's own from
+   * `messages`; the server's own message for code "API". Never a field name or an input.
+   */
+  message: string;
+  /** What a UI can tell the person to do about it, or which network failure it was (NETWORK: "UNREACHABLE" or "BLOCKED" by CORS). */
+  reason?: GenAuthErrorReason;
+  /** For developers, in English: the field path and the rule, or what happened (never an input value or a secret). */
+  detail: string;
   /**
    * INVALID_ARGUMENT: the path of the offending field, e.g. "phonePassCodePayload.newPhoneNumber".
    * From a flow: the input the failure is about ("newCode", "currentCode", "code",
@@ -153,6 +177,22 @@ export interface GenAuthError extends Error {
   requestId?: string;
   /** SMS_COOLDOWN, or HTTP 429 with Retry-After: how long to wait, in ms. */
   retryAfterMs?: number;
+}
+
+/** What `parsePhoneNumber` returns: the split fields the API and the DTOs take. */
+export interface ParsedPhoneNumber {
+  /** "+" and the calling code, e.g. "+86". */
+  phoneCountryCode: string;
+  /** The national number without trunk prefix, digits only, e.g. "13800138000". */
+  phoneNumber: string;
+}
+/** Options of `parsePhoneNumber`. */
+export interface ParsePhoneNumberOptions {
+  /** The country code of a national number (no "+" or "00"), e.g. "+86". No default: without it a national number is refused (PHONE_NO_COUNTRY_CODE). */
+  defaultCountryCode?: string;
+  /** The language of the error's message; default "zh-CN". */
+  lang?: "zh-CN" | "en-US";
+  messages?: GenAuthMessages;
 }
 "#;
 

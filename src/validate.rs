@@ -3,6 +3,8 @@
 //! of them. The rules (README, "Input rules") are stricter than the server's on purpose: a
 //! bad value is refused before it costs an SMS or a round trip.
 
+use crate::error::Reason;
+
 /// The SMS channels every official SDK knows (docs/CONTRACT.md); there is no UPDATE_PHONE one.
 pub const SMS_CHANNELS: [&str; 11] = [
     "CHANNEL_LOGIN",
@@ -81,6 +83,21 @@ pub fn problem(rule: Rule, value: &str) -> Option<&'static str> {
         Rule::AppId => "must be 1 to 128 printable ASCII characters without spaces",
         Rule::Lang => "must be \"zh-CN\" or \"en-US\"",
         _ => "must be \"PHONE_PASSCODE\"",
+    })
+}
+
+/// What a person can do about `value` failing `rule`, when it is theirs to fix: a phone number
+/// or a verification code. `value` empty: the field is missing.
+pub fn reason(rule: Rule, value: &str) -> Option<Reason> {
+    Some(match rule {
+        Rule::Phone if value.is_empty() => Reason::PhoneMissing,
+        Rule::Phone if !value.bytes().all(|b| b.is_ascii_digit()) => Reason::PhoneNotANumber,
+        Rule::Phone if value.len() < 4 => Reason::PhoneTooShort,
+        Rule::Phone => Reason::PhoneTooLong,
+        Rule::CountryCode => Reason::PhoneUnknownCountryCode,
+        Rule::PassCode if value.is_empty() => Reason::CodeMissing,
+        Rule::PassCode => Reason::CodeInvalid,
+        _ => return None,
     })
 }
 

@@ -5,6 +5,7 @@ import {
   $, announce, busy, clearErrors, everyTick, fieldError, formatPhone, seconds, showFailure,
 } from "./ui.js";
 import { onSessionChange, refreshUser, session, sessionChanged } from "./session.js";
+import { parsePhoneNumber } from "/pkg/genauth_phone.js";
 
 const BIND = "CHANNEL_BIND_PHONE";
 const UNBIND = "CHANNEL_UNBIND_PHONE";
@@ -29,7 +30,20 @@ export function setupChangeNumber() {
 
   const signedIn = () => session.mode !== null && session.client !== null;
   const needOld = () => session.verifyOldPhone && Boolean(session.phone);
-  const newTarget = () => ({ number: $("new-number").value.trim(), cc: $("new-cc").value.trim() });
+  /** The new number as typed ("+44 (0)20 7946 0958", "138 0013 8000"), split by parsePhoneNumber
+   *  with the country code field as the default; `problem`: why it cannot be split. */
+  const newTarget = () => {
+    const typed = $("new-number").value.trim();
+    const cc = $("new-cc").value.trim();
+    try {
+      const split = parsePhoneNumber(typed, { defaultCountryCode: cc, lang: "en-US" });
+      return { number: split.phoneNumber, cc: split.phoneCountryCode, problem: null };
+    } catch (problem) {
+      return { number: typed, cc, problem };
+    }
+  };
+  /** parsePhoneNumber's fields, as the inputs of the form. */
+  const TYPED_FIELDS = { input: "new-number", "options.defaultCountryCode": "new-cc" };
 
   /** The sends step 1 needs for what is typed now. */
   function plannedSends() {
@@ -122,10 +136,9 @@ export function setupChangeNumber() {
   $("step-1-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(card);
-    const { number, cc } = newTarget();
-    if (!number) {
-      fieldError("new-number", "Enter the new number.");
-      $("new-number").focus();
+    const { number, cc, problem } = newTarget();
+    if (problem) {
+      showFailure(problem, { alert, fields: TYPED_FIELDS });
       return;
     }
     const planned = plannedSends();

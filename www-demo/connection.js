@@ -103,6 +103,7 @@ export function setupConnection({ config, emulator, onSignedIn }) {
       appHost: $("app-host").value.trim(),
       appId: $("app-id").value.trim(),
       accessToken: token,
+      lang: "en-US",
       throwOnError: true,
     });
     if (!allowedByPolicy($("app-host").value.trim())) {

@@ -89,15 +89,20 @@ export function describe(failure) {
   };
   if (isGenAuthError(failure)) {
     const [title, hint] = API_HINTS[failure.apiCode] || CODE_HINTS[failure.code] || ["Something went wrong", ""];
-    let message = failure.message;
-    if (failure.field && message.startsWith(`${failure.field}: `)) message = message.slice(failure.field.length + 2);
+    // Words for people, in the client's lang (en-US here). An input error without a reason is
+    // about a setting this demo asks for (app host, app id, token): whoever types those is a
+    // developer, so they read the developer's `detail` (without its field path) instead.
+    const forDeveloper = failure.field && !failure.reason && failure.detail.startsWith(`${failure.field}: `);
+    const message = forDeveloper ? failure.detail.slice(failure.field.length + 2) : failure.message;
     add("Error code", failure.code);
+    add("Reason", failure.reason);
     add("HTTP status", failure.code === "HTTP_STATUS" ? failure.statusCode : undefined);
     // A refused envelope: the clients are made with throwOnError, so it arrives here as code API.
     add("statusCode", failure.code === "API" ? failure.statusCode : undefined);
     add("apiCode", failure.apiCode);
     add("requestId", failure.requestId);
     if (failure.retryAfterMs) add("Retry after", `${Math.ceil(failure.retryAfterMs / 1000)} s`);
+    add("Detail", failure.detail);
     return { title, hint, message: sentence(message), field: failure.field, details };
   }
   const message = failure instanceof Error ? failure.message

@@ -9,7 +9,7 @@
 use super::state::{FlowKind, Number, Op};
 use super::{Flow, Sent, Work};
 use crate::args::own;
-use crate::error::{js_error, set, ErrorCode, GenAuthError};
+use crate::error::{js_error, set, ErrorCode, GenAuthError, Reason};
 use crate::settle::issued_token;
 use crate::validate::{problem, Rule};
 use js_sys::Error;
@@ -108,7 +108,9 @@ pub(super) fn reconciled(flow: &Rc<Flow>, envelope: &JsValue, failure: JsValue) 
 pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
     let number = |key| own(&error, key).and_then(|v| v.as_f64()).unwrap_or(0.0);
     let code = own(&error, "code").and_then(|c| c.as_string()).unwrap_or_default();
-    let message = own(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
+    // The server's words: the message of a refusal in the envelope, the detail of an HTTP one.
+    let said = |key| own(&error, key).and_then(|m| m.as_string()).unwrap_or_default();
+    let message = said("message") + &said("detail");
     let (api_code, status) = (number("apiCode"), number("statusCode"));
     let mut s = flow.state.borrow_mut();
     let wrong_code = api_code == 2001.0 || api_code == 2300.0;
@@ -129,7 +131,12 @@ pub(super) fn failed(flow: &Rc<Flow>, op: Op, error: JsValue) -> JsValue {
             s.set_verify_old(true);
             drop(s);
             flow.end_expiry();
-            return GenAuthError::invalid("currentCode", "is required: this user pool also verifies the current number").into();
+            return GenAuthError::invalid_as(
+                "currentCode",
+                "is required: this user pool also verifies the current number",
+                Some(Reason::CodeMissing),
+            )
+            .into();
         }
         Op::Confirm if s.kind == FlowKind::Removal && wrong_code => Some("code"),
         _ => None,

@@ -1,11 +1,11 @@
 //! The flow's JS methods: thin, each reads its arguments once and hands over to [`Flow`].
 //! None of them throws for what a person typed, and no step's promise rejects (`mod.rs`).
 
-use super::state::{FlowKind, Number, Op, Step, Target};
+use super::state::{FlowKind, Op, Step, Target};
 use super::{Flow, PhoneFlow, Work, CODES, NEW_NUMBER, REMOVAL_CODE};
 use crate::args::{decode, read, Fields, Value};
 use crate::dto;
-use crate::error::{js_error, ErrorCode, GenAuthError};
+use crate::error::{js_error, ErrorCode, GenAuthError, Reason};
 use crate::session::{Endpoint, Request};
 use js_sys::{Date, Function, Promise};
 use std::rc::{Rc, Weak};
@@ -31,11 +31,14 @@ impl PhoneFlow {
             return f.clone();
         }
         let weak: Weak<Flow> = Rc::downgrade(flow);
-        let subscribe = super::Subscribe::new(move |listener| match weak.upgrade() {
-            Some(flow) => flow.add_listener(listener),
-            None => Err(js_error(ErrorCode::ClientFreed, "this flow was freed: start a new one").into()),
-        })
-        .into_js_value();
+        let subscribe =
+            super::Subscribe::new(move |listener| match weak.upgrade() {
+                Some(flow) => flow.add_listener(listener),
+                // No flow to word it: the default language.
+                None => Err(crate::messages::Texts::new(None)
+                    .localize(js_error(ErrorCode::ClientFreed, "this flow was freed: start a new one").into())),
+            })
+            .into_js_value();
         drop(flow.subscribe.replace(Some(subscribe.clone())));
         subscribe
     }
@@ -54,30 +57,30 @@ impl PhoneFlow {
     ) -> JsValue {
         let flow = &self.flow;
         if let Err(e) = flow.usable(FlowKind::Change) {
-            return e.into();
+            return flow.said(e.into());
         }
         if flow.state.borrow().done || flow.busy() == Some(Op::Confirm) {
-            return js_error(ErrorCode::InvalidState, "the change is done or being confirmed: start a new flow").into();
+            return flow.said(js_error(ErrorCode::InvalidState, "the change is done or being confirmed: start a new flow").into());
         }
-        let [digits_field, cc_field] = &NEW_NUMBER;
-        let empty = phone_number.as_string().is_some_and(|s| s.is_empty());
-        let number = read(digits_field, "", phone_number).and_then(|digits| {
+        let [typed_field, cc_field] = &NEW_NUMBER;
+        let number = read(typed_field, "", phone_number).and_then(|typed| {
             let cc = match read(cc_field, "", country_code)? {
                 Some(Value::Text(c)) => Some(c),
                 _ => None,
             };
-            Ok(match digits {
-                Some(Value::Text(d)) => Some(Number::new(&d, cc.as_deref())),
-                _ => None,
-            })
+            match typed {
+                Some(Value::Text(t)) => super::typed_number(&t, cc.as_deref()).map(Some),
+                _ => Ok(None),
+            }
         });
         let (number, problem) = match number {
-            _ if empty => (None, None),
             Ok(Some(n)) => (Some(n), None),
-            Ok(None) => (None, Some(GenAuthError::invalid("newPhoneNumber", "is required"))),
+            // Nothing typed yet (or only spaces): no number, and nothing to complain of.
+            Err(e) if e.reason == Some(Reason::PhoneMissing) => (None, None),
+            Ok(None) => (None, Some(GenAuthError::invalid_as("newPhoneNumber", "is required", Some(Reason::PhoneMissing)))),
             Err(e) => (None, Some(e)),
         };
-        let problem = problem.map_or(JsValue::NULL, JsValue::from);
+        let problem = problem.map_or(JsValue::NULL, |e| flow.said(e.into()));
         let changed = flow.state.borrow().new != number;
         if changed {
             flow.abort_in_flight();
@@ -105,12 +108,14 @@ impl PhoneFlow {
     #[wasm_bindgen(js_name = setVerifyOldPhone, unchecked_return_type = "GenAuthError | null")]
     pub fn set_verify_old_phone(&self, #[wasm_bindgen(unchecked_param_type = "boolean")] on: JsValue) -> JsValue {
         let flow = &self.flow;
-        if let Err(e) = flow.usable(FlowKind::Change) {
-            return e.into();
-        }
-        let Some(on) = on.as_bool() else { return GenAuthError::invalid("verifyOldPhone", "must be a boolean").into() };
+        let on = match (flow.usable(FlowKind::Change), on.as_bool()) {
+            (Err(e), _) => return flow.said(e.into()),
+            (Ok(()), None) => return flow.said(GenAuthError::invalid("verifyOldPhone", "must be a boolean").into()),
+            (Ok(()), Some(on)) => on,
+        };
         if matches!(flow.busy(), Some(Op::Verify | Op::Confirm)) {
-            return js_error(ErrorCode::InvalidState, "the codes are being verified or the change confirmed: wait for it").into();
+            let e = js_error(ErrorCode::InvalidState, "the codes are being verified or the change confirmed: wait for it");
+            return flow.said(e.into());
         }
         if flow.state.borrow_mut().set_verify_old(on) {
             flow.end_expiry();
@@ -153,7 +158,11 @@ impl PhoneFlow {
             let new_code = c.take_text(0).unwrap_or_default();
             let current_code = c.take_text(1);
             if flow.state.borrow().verify_old && current_code.is_none() {
-                return Err(GenAuthError::invalid("currentCode", "is required: this user pool also verifies the current number"));
+                return Err(GenAuthError::invalid_as(
+                    "currentCode",
+                    "is required: this user pool also verifies the current number",
+                    Some(Reason::CodeMissing),
+                ));
             }
             Ok(Work::Verify { new_code, current_code })
         });
@@ -203,7 +212,7 @@ impl PhoneFlow {
             }
             FlowKind::Removal => match read(&REMOVAL_CODE, "", code) {
                 Ok(Some(Value::Text(c))) => Fields { shape: &dto::UNBIND_PHONE, values: vec![Some(Value::Text(c))] },
-                Ok(_) => return flow.refused(GenAuthError::invalid("code", "is required")),
+                Ok(_) => return flow.refused(GenAuthError::invalid_as("code", "is required", Some(Reason::CodeMissing))),
                 Err(e) => return flow.refused(e),
             },
         };
@@ -253,10 +262,10 @@ impl Flow {
     /// Adds a subscriber; its unsubscribe function acts once (a stale one never removes a
     /// later subscription of the same listener).
     fn add_listener(self: &Rc<Self>, listener: JsValue) -> Result<JsValue, JsValue> {
-        self.alive()?;
-        let Ok(listener) = listener.dyn_into::<Function>() else {
-            return Err(GenAuthError::invalid("listener", "must be a function").into());
-        };
+        let listener = self
+            .alive()
+            .and_then(|()| listener.dyn_into::<Function>().map_err(|_| GenAuthError::invalid("listener", "must be a function")));
+        let listener = listener.map_err(|e| self.said(e.into()))?;
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
         self.listeners.borrow_mut().push((id, listener));

@@ -27,6 +27,8 @@ use crate::abort::{clear_timeout, set_timeout};
 use crate::args::{decode, get, Field, Fields, Kind, Shape};
 use crate::call::Step as Sent;
 use crate::error::{js_error, ErrorCode, GenAuthError, Result};
+use crate::ledger::DEFAULT_COUNTRY_CODE;
+use crate::phone::{parse, Refusal};
 use crate::session::{Call, Request, Session, SignInWatcher};
 use crate::validate::Rule;
 use core::cell::{Cell, RefCell};
@@ -47,8 +49,9 @@ static CHANGE_OPTIONS: Shape = Shape {
     fields: &[
         field("currentPhoneNumber", Kind::Text(Rule::Phone)),
         field("currentPhoneCountryCode", Kind::Text(Rule::CountryCode)),
-        field("newPhoneNumber", Kind::Text(Rule::Phone)),
-        field("newPhoneCountryCode", Kind::Text(Rule::CountryCode)),
+        // As a person types it (read by `typed_number`).
+        field("newPhoneNumber", Kind::Text(Rule::Any)),
+        field("newPhoneCountryCode", Kind::Text(Rule::Any)),
         field("verifyOldPhone", Kind::Flag),
         field("timeout", Kind::Number),
     ],
@@ -66,8 +69,8 @@ static REMOVAL_OPTIONS: Shape = Shape {
 
 /// The arguments of `setNewNumber`, named as the option they replace (and as a UI's field).
 static NEW_NUMBER: [Field; 2] = [
-    Field { key: "newPhoneNumber", kind: Kind::Text(Rule::Phone), required: true },
-    Field { key: "newPhoneCountryCode", kind: Kind::Text(Rule::CountryCode), required: false },
+    Field { key: "newPhoneNumber", kind: Kind::Text(Rule::Any), required: true },
+    Field { key: "newPhoneCountryCode", kind: Kind::Text(Rule::Any), required: false },
 ];
 /// `verify({ newCode, currentCode })`.
 static CODES: Shape = Shape {
@@ -206,7 +209,11 @@ impl Flow {
         let mut state = State::new(kind);
         state.current = number_of(&o, 0, 1)?;
         if kind == FlowKind::Change {
-            state.new = number_of(&o, 2, 3)?;
+            state.new = match (o.text(2), o.text(3)) {
+                (Some(typed), cc) => Some(typed_number(typed, cc)?),
+                (None, Some(_)) => return Err(o.invalid(3, "is only meaningful with its phone number")),
+                (None, None) => None,
+            };
             state.verify_old = o.flag(4);
         }
         let timeout_ms = crate::options::timeout(o.number(shape.fields.len() - 1), "options.timeout", session.options.timeout_ms)?;
@@ -300,8 +307,13 @@ impl Flow {
 
     /// Records a failure of the person's (never the page's misuse) in the state.
     fn failed(&self, error: JsValue) {
-        drop(self.error.replace(error));
+        drop(self.error.replace(self.said(error)));
         self.changed();
+    }
+
+    /// An error of this flow as JS, in the client's words.
+    fn said(&self, error: JsValue) -> JsValue {
+        self.session.options.texts.localize(error)
     }
 
     /// Refuses a step that does not apply now.
@@ -332,7 +344,7 @@ impl Flow {
     /// is compared here, in Rust, before the error is JS.
     fn refused(&self, e: GenAuthError) -> Promise {
         let shown = !matches!(e.code, ErrorCode::InvalidState | ErrorCode::ClientFreed);
-        let e = JsValue::from(e);
+        let e = self.said(e.into());
         if shown {
             self.failed(e.clone());
         }
@@ -416,6 +428,21 @@ impl Flow {
 impl SignInWatcher for Flow {
     fn signed_in(self: Rc<Self>) {
         self.read_current_number();
+    }
+}
+
+/// The new number as a person typed it (`"+86 138 0013 8000"`, or the digits and
+/// `country_code`), read by `phone::parse` with `country_code` as the code of a national
+/// number. Without one, a national number is checked as GenAuth reads it (+86) and kept
+/// without a code: the flow never adds one.
+fn typed_number(typed: &str, country_code: Option<&str>) -> Result<Number> {
+    let refused = |r: Refusal| r.error("newPhoneNumber", "newPhoneCountryCode");
+    match parse(typed, country_code) {
+        Ok(p) => Ok(Number { digits: p.number, country_code: Some(p.country_code) }),
+        Err(Refusal::NoCountryCode) => {
+            parse(typed, Some(DEFAULT_COUNTRY_CODE)).map(|p| Number { digits: p.number, country_code: None }).map_err(refused)
+        }
+        Err(r) => Err(refused(r)),
     }
 }
 

@@ -7,7 +7,7 @@ use super::{answer, Flow, InFlight, Pending, Sent, Work};
 use crate::args::{Fields, Value};
 use crate::call::{start, Next};
 use crate::dto;
-use crate::error::{js_error, ErrorCode, GenAuthError, Result};
+use crate::error::{js_error, ErrorCode, GenAuthError, Reason, Result};
 use crate::http::Answer;
 use crate::session::{Endpoint, Request};
 use js_sys::Promise;
@@ -104,7 +104,10 @@ impl Flow {
             let (request, to) = self.request_for(work)?;
             (request, to, None)
         };
-        let controller = AbortController::new().map_err(|_| GenAuthError::new(ErrorCode::Network, "AbortController is unavailable"))?;
+        let controller = AbortController::new().map_err(|_| GenAuthError {
+            reason: Some(Reason::Unreachable),
+            ..GenAuthError::new(ErrorCode::Network, "AbortController is unavailable")
+        })?;
         request.signal = Some(controller.signal().into());
         // Busy before sending: sending runs JS (a replaced `localStorage.getItem`), which must
         // find this step running, not start a second one.
@@ -195,7 +198,7 @@ impl Flow {
         if self.state.borrow().generation != generation {
             // Cancelled, or the number changed: the answer no longer says anything here.
             let aborted = || js_error(ErrorCode::Aborted, "this step was cancelled").into();
-            return Next::Settled(Ok(result.err().unwrap_or_else(aborted)));
+            return Next::Settled(Ok(self.said(result.err().unwrap_or_else(aborted))));
         }
         let outcome = match (result, then) {
             // The profile read of a confirm whose outcome was unknown.
@@ -214,7 +217,7 @@ impl Flow {
         let outcome = match outcome {
             Ok(Some(again)) => return Next::Again(again),
             Ok(None) => JsValue::NULL,
-            Err(e) => e,
+            Err(e) => self.said(e),
         };
         // The page's misuse (the client freed during the step) is not shown as the person's.
         if !super::misuse(&outcome) {

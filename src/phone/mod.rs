@@ -37,6 +37,8 @@
 
 mod table;
 
+use crate::error::{GenAuthError, Reason};
+
 /// Why an input was refused: one value for each thing a UI can tell the person to do.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(test, derive(Debug))]
@@ -67,6 +69,29 @@ pub enum Refusal {
     /// Between the country's shortest and longest, but no number there has this length
     /// (+31: 9 or 11 digits, not 10).
     InvalidLength,
+}
+
+impl Refusal {
+    /// The refusal as an `INVALID_ARGUMENT` about `field` (the typed number) or
+    /// `default_field` (the caller's default country code).
+    pub fn error(self, field: &str, default_field: &str) -> GenAuthError {
+        let (reason, detail) = match self {
+            Refusal::Empty => (Reason::PhoneMissing, "is empty"),
+            Refusal::NotANumber => (Reason::PhoneNotANumber, "has a character that is no digit, separator or leading +"),
+            Refusal::NoCountryCode => (Reason::PhoneNoCountryCode, "is a national number, and there is no default country code"),
+            Refusal::UnknownCountryCode => (Reason::PhoneUnknownCountryCode, "begins with no country calling code"),
+            // The caller's option, and often a country code field a person typed in: its reason.
+            Refusal::BadDefaultCountryCode => {
+                let detail = "must be \"+\" and a country calling code, e.g. \"+86\"";
+                return GenAuthError::invalid_as(default_field, detail, Some(Reason::PhoneUnknownCountryCode));
+            }
+            Refusal::TooShort => (Reason::PhoneTooShort, "has fewer digits than any number of its country"),
+            Refusal::TooLong => (Reason::PhoneTooLong, "has more digits than any number of its country"),
+            Refusal::ExtraTrunkPrefix => (Reason::PhoneTrunkPrefix, "keeps a trunk prefix (0) that no number of its country has"),
+            Refusal::InvalidLength => (Reason::PhoneInvalidLength, "has a length that no number of its country has"),
+        };
+        GenAuthError::invalid_as(field, detail, Some(reason))
+    }
 }
 
 /// A phone number split as GenAuth's API wants it.
@@ -163,7 +188,18 @@ fn classify(c: char) -> Char {
         '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => {
             Char::Separator
         }
-        c if c.is_whitespace() => Char::Separator,
+        // Unicode's White_Space, listed: `char::is_whitespace` would link its lookup table.
+        '\t'..='\r'
+        | ' '
+        | '\u{85}'
+        | '\u{a0}'
+        | '\u{1680}'
+        | '\u{2000}'..='\u{200a}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202f}'
+        | '\u{205f}'
+        | '\u{3000}' => Char::Separator,
         _ => Char::Other,
     }
 }
@@ -246,30 +282,38 @@ impl Country {
         if !self.possible(national.len()) {
             return Err(Refusal::InvalidLength);
         }
-        let mut code = Vec::with_capacity(4);
-        code.push(b'+');
+        // Pushed as chars: `String::from_utf8` would link UTF-8 validation (0.8 KB).
+        let mut code = String::from("+");
         for unit in [100, 10, 1] {
             if self.code >= unit {
-                code.push(b'0' + (self.code / unit % 10) as u8);
+                code.push(char::from(b'0' + (self.code / unit % 10) as u8));
             }
         }
-        let ascii = |digits: &[u8]| String::from_utf8(digits.iter().map(|d| b'0' + d).collect()).unwrap_or_default();
-        let code = String::from_utf8(code).unwrap_or_default();
-        Ok(Phone { country_code: code, number: ascii(national) })
+        let mut number = String::new();
+        for d in national {
+            number.push(char::from(b'0' + d));
+        }
+        Ok(Phone { country_code: code, number })
     }
 }
 
-/// The table's entries, ascending by code.
-fn countries() -> impl Iterator<Item = Country> {
-    table::CODES.iter().scan(0u16, |at, &[delta, low, high]| {
-        *at = at.saturating_add(u16::from(delta));
-        Some(Country { code: *at, bits: u16::from_le_bytes([low, high]) })
-    })
+/// The first entry of the table (ascending by code) that `wanted` accepts. A plain loop:
+/// iterator adaptors compile to more code.
+fn find_country(mut wanted: impl FnMut(Country) -> bool) -> Option<Country> {
+    let mut code = 0u16;
+    for &[delta, low, high] in table::CODES.iter() {
+        code = code.saturating_add(u16::from(delta));
+        let country = Country { code, bits: u16::from_le_bytes([low, high]) };
+        if wanted(country) {
+            return Some(country);
+        }
+    }
+    None
 }
 
 /// The table entry of `code`.
 fn country(code: u16) -> Option<Country> {
-    countries().take_while(|c| c.code <= code).find(|c| c.code == code)
+    find_country(|c| c.code == code)
 }
 
 /// `digits` as a number (callers pass at most 3 digits; saturating all the same).
@@ -292,16 +336,19 @@ fn calling_code(digits: &[u8]) -> Result<(Country, &[u8]), Refusal> {
     }
     // No code: an unfinished one if some code goes on from these 1 or 2 digits ("+8", "+85").
     let typed = value(digits);
-    let unfinished = digits.len() < 3 && countries().any(|c| c.code > typed && (c.code / 10 == typed || c.code / 100 == typed));
+    let unfinished = digits.len() < 3 && find_country(|c| c.code > typed && (c.code / 10 == typed || c.code / 100 == typed)).is_some();
     Err(if unfinished { Refusal::TooShort } else { Refusal::UnknownCountryCode })
 }
 
 /// `digits` without the calling code `code` in front, if it is there.
 fn strip_code(digits: &[u8], code: u16) -> Option<&[u8]> {
-    (1..=3).find_map(|len| {
+    for len in 1..=3 {
         let (head, rest) = (digits.get(..len)?, digits.get(len..)?);
-        (head.first() != Some(&0) && value(head) == code).then_some(rest)
-    })
+        if head.first() != Some(&0) && value(head) == code {
+            return Some(rest);
+        }
+    }
+    None
 }
 
 /// The caller's default: exactly `+` and a calling code of the table.

@@ -1,4 +1,4 @@
-// The smallest app that uses the package (both exports kept alive): what a bundler ships for it.
-import { AuthenticationClient, isGenAuthError } from "genauth-phone";
+// The smallest app that uses the package (every export kept alive): what a bundler ships for it.
+import { AuthenticationClient, isGenAuthError, parsePhoneNumber } from "genauth-phone";
 
-globalThis.genauth = { AuthenticationClient, isGenAuthError };
+globalThis.genauth = { AuthenticationClient, isGenAuthError, parsePhoneNumber };

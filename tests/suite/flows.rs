@@ -206,8 +206,11 @@ async fn the_toggle_turned_on_mid_flow_and_by_the_server() {
     // internal fields), and the current number is read.
     let e = fails(f.verify(codes(&new_code, None)), "INVALID_ARGUMENT").await;
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("currentCode"));
+    assert_eq!(get_str(&e, &["reason"]).as_deref(), Some("CODE_MISSING"));
     let shown = get_str(&state(&f), &["error", "message"]).unwrap_or_default();
-    assert!(!shown.contains("oldPhone") && shown.contains("current number"), "{shown}");
+    assert_eq!(shown, "请输入验证码。", "the catalogue's words, in the default language");
+    let detail = get_str(&state(&f), &["error", "detail"]).unwrap_or_default();
+    assert!(!detail.contains("oldPhone") && detail.contains("current number"), "{detail}");
     assert_eq!(get(&state(&f), &["verifyOldPhone"]), JsValue::TRUE);
     idle(&f).await;
     assert_eq!(Array::from(&get(&state(&f), &["sends"])).length(), 2);
@@ -246,8 +249,9 @@ async fn a_number_edited_after_a_send_starts_the_codes_over() {
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("newCode"));
     // Bad input names the argument, before any traffic.
     let before = request_count().await;
-    let e = f.set_new_number(s("+8613900000000"), JsValue::UNDEFINED);
+    let e = f.set_new_number(s("+86 139 00"), JsValue::UNDEFINED);
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("newPhoneNumber"));
+    assert_eq!(get_str(&e, &["reason"]).as_deref(), Some("PHONE_TOO_SHORT"));
     let e = f.set_new_number(s("13900000000"), s("86"));
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("newPhoneCountryCode"));
     assert!(get(&state(&f), &["newNumber"]).is_null(), "no number while it is wrong");

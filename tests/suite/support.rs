@@ -187,8 +187,20 @@ pub async fn call(p: Promise) -> Result<JsValue, JsValue> {
 }
 
 /// The `code` of a rejected call's GenAuthError (panics when it is not one).
+/// Every error checked here also has words for people (`message`, never naming the field)
+/// and a developer's `detail`.
 pub fn code_of(e: &JsValue) -> String {
     assert!(genauth_phone::is_gen_auth_error(e.clone()), "not a GenAuthError: {e:?}");
+    let message = get_str(e, &["message"]).unwrap_or_default();
+    let detail = get_str(e, &["detail"]).unwrap_or_default();
+    assert!(!message.is_empty() && !detail.is_empty(), "message {message:?}, detail {detail:?}");
+    // Worded where it left the module: never its bare key ("PHONE_TOO_SHORT", "NETWORK").
+    assert!(!message.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "an unworded message: {message:?}");
+    // Our own words for bad input never name the field (a server's may say "code").
+    let named = |f: &str| f.len() > 2 && f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') && message.contains(f);
+    if get_str(e, &["code"]).as_deref() == Some("INVALID_ARGUMENT") {
+        assert!(!get_str(e, &["field"]).is_some_and(|f| named(&f)), "the message names the field: {message:?}");
+    }
     get_str(e, &["code"]).unwrap()
 }
 

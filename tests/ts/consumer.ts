@@ -93,3 +93,31 @@ async function removeWithFlow(client: AuthenticationClient, code: string): Promi
   return error === null && flow.state.step === "done";
 }
 void changeWithFlow, removeWithFlow;
+
+// Phone numbers as typed, and messages: parsePhoneNumber, the `messages` option, reason and detail.
+import {
+  parsePhoneNumber,
+  type GenAuthErrorReason,
+  type GenAuthMessages,
+  type ParsedPhoneNumber,
+  type ParsePhoneNumberOptions,
+} from "../../pkg/genauth_phone.js";
+
+function split(typed: string): ParsedPhoneNumber | GenAuthErrorReason | string {
+  const options: ParsePhoneNumberOptions = { defaultCountryCode: "+86", lang: "zh-CN" };
+  try {
+    const parsed: ParsedPhoneNumber = parsePhoneNumber(typed, options);
+    const sms: SendSMSDto = { channel: "CHANNEL_BIND_PHONE", ...parsed };
+    return sms.phoneNumber;
+  } catch (e) {
+    if (!isGenAuthError(e)) throw e;
+    const detail: string = e.detail;
+    return e.reason ?? detail;
+  }
+}
+
+function worded(): AuthenticationClient {
+  const messages: GenAuthMessages = { PHONE_TOO_SHORT: "Too short", NETWORK: "Offline?", BLOCKED: "Ask IT" };
+  return new AuthenticationClient({ appId: "APP_ID", appHost: "example.genauth.ai", lang: "en-US", messages });
+}
+void split, worded;
