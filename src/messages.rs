@@ -13,16 +13,16 @@ use crate::validate::Rule;
 use wasm_bindgen::JsValue;
 
 /// English, a line per key of [`KEYS`].
-const EN_US: &str = "Something went wrong in this app. Please try again later.
+const EN_US: &str = "Something went wrong. Please try again later.
 Please sign in again.
-A code was sent recently. Please wait a moment before asking for another.
-This verification has expired. Please get a new code.
+Please wait a moment before asking for another code.
+The verification has expired. Please get a new code.
 This verification was already used. Please get a new code.
 The service took too long to respond. Please try again.
 Cancelled.
 Could not connect. Please check your network and try again.
-The service is unavailable right now. Please try again later.
-The service sent an answer this page cannot read. Please try again later.
+The service is unavailable. Please try again later.
+The service gave an unexpected answer. Please try again later.
 The request was refused. Please try again.
 This page has expired. Please reload it.
 This is not possible right now.
@@ -38,7 +38,7 @@ This phone number has the wrong number of digits.
 Please enter the verification code.
 The verification code is 4 to 10 digits.
 Could not connect. Please check your network and try again.
-The browser blocked the connection to the service. Please contact the app's support.";
+The browser blocked the service. Please contact the app's support.";
 
 /// Chinese (simplified), a line per key of [`KEYS`].
 const ZH_CN: &str = "应用出错了，请稍后重试。
@@ -50,7 +50,7 @@ const ZH_CN: &str = "应用出错了，请稍后重试。
 已取消。
 无法连接，请检查网络后重试。
 服务暂时不可用，请稍后重试。
-服务返回了无法识别的内容，请稍后重试。
+服务返回异常，请稍后重试。
 请求被拒绝，请重试。
 页面已失效，请刷新。
 当前无法进行此操作。
@@ -66,7 +66,7 @@ const ZH_CN: &str = "应用出错了，请稍后重试。
 请输入验证码。
 验证码为 4 到 10 位数字。
 无法连接，请检查网络后重试。
-浏览器阻止了与服务的连接，请联系应用客服。";
+浏览器拦截了服务，请联系应用客服。";
 
 const fn key(key: &'static str) -> Field {
     Field { key, kind: Kind::Text(Rule::Any), required: false }

@@ -35,30 +35,22 @@ pub fn parse_phone_number(
     #[wasm_bindgen(unchecked_optional_param_type = "ParsePhoneNumberOptions | null")] options: JsValue,
 ) -> core::result::Result<JsValue, JsValue> {
     let mut texts = Texts::new(None);
-    let parsed = read_options(&options, &mut texts).and_then(|default| {
-        let input = input.as_string().ok_or_else(|| GenAuthError::invalid("input", "must be a string"))?;
-        parse(&input, default.as_deref()).map_err(|r| r.error("input", "options.defaultCountryCode"))
-    });
-    match parsed {
-        Ok(phone) => {
-            let split = Object::new();
-            set(&split, "phoneCountryCode", &JsValue::from_str(&phone.country_code));
-            set(&split, "phoneNumber", &JsValue::from_str(&phone.number));
-            Ok(split.into())
-        }
-        Err(e) => Err(texts.localize(e.into())),
-    }
+    let parsed = split(&input, &options, &mut texts);
+    parsed.map_err(|e| texts.localize(e.into()))
 }
 
-/// The default country code of `options`, with `texts` set to their language and messages.
-fn read_options(options: &JsValue, texts: &mut Texts) -> Result<Option<String>> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(None);
-    }
-    let mut o: Fields = decode(options, &OPTIONS)?;
+/// The split number as JS, or why not; `texts` learns the options' language and messages.
+fn split(input: &JsValue, options: &JsValue, texts: &mut Texts) -> Result<JsValue> {
+    let none = options.is_undefined() || options.is_null();
+    let o = if none { Fields::absent(&OPTIONS) } else { decode(options, &OPTIONS)? };
     *texts = Texts::new(o.text(1));
-    if let Some(Value::Raw(messages)) = o.values.get_mut(2).and_then(Option::take) {
-        texts.read_own(&messages)?;
+    if let Some(Value::Raw(messages)) = o.get(2) {
+        texts.read_own(messages)?;
     }
-    Ok(o.take_text(0))
+    let input = input.as_string().ok_or_else(|| GenAuthError::invalid("input", "must be a string"))?;
+    let phone = parse(&input, o.text(0)).map_err(|r| r.error("input", "options.defaultCountryCode"))?;
+    let split = Object::new();
+    set(&split, "phoneCountryCode", &JsValue::from_str(&phone.country_code));
+    set(&split, "phoneNumber", &JsValue::from_str(&phone.number));
+    Ok(split.into())
 }

@@ -118,7 +118,7 @@ async fn a_client_speaks_its_lang_and_the_apps_words() {
     assert_eq!(get_str(&e, &["message"]).as_deref(), Some("Six digits, please."));
     // A refused option is worded in the options' own language.
     let e = AuthenticationClient::new(options(None, &[("lang", s("en-US")), ("timeout", JsValue::from_f64(0.0))])).err().unwrap();
-    assert_eq!(get_str(&e, &["message"]).as_deref(), Some("Something went wrong in this app. Please try again later."));
+    assert_eq!(get_str(&e, &["message"]).as_deref(), Some("Something went wrong. Please try again later."));
     let e = AuthenticationClient::new(options(None, &[("messages", obj(&[("NETWORKS", s("x"))]))])).err().unwrap();
     assert_eq!(get_str(&e, &["field"]).as_deref(), Some("messages.NETWORKS"));
     // The server's own words stay the message of a refusal it sent (code API).
@@ -166,7 +166,7 @@ async fn network_failures_say_what_happened() {
         assert_eq!(code_of(&e), "NETWORK");
         assert_eq!(get_str(&e, &["reason"]).as_deref(), Some("BLOCKED"));
         assert!(get_str(&e, &["detail"]).unwrap().contains("CORS"));
-        assert!(get_str(&e, &["message"]).unwrap().contains("浏览器"));
+        assert!(get_str(&e, &["message"]).unwrap().contains("浏览器拦截"));
     } else {
         // Outside browsers nothing enforces CORS: the answer arrives (not an envelope), and the
         // second fault is left for the next request.
