@@ -80,15 +80,16 @@ impl Abort {
         self.controller.signal()
     }
 
-    /// Why the request failed: the caller's abort, our timeout, or the network (`network`
-    /// says how).
-    pub fn reason(&self, network: Reason) -> GenAuthError {
+    /// Why the request failed: the network, when that was known before anyone gave up
+    /// (`network`: how), else the caller's abort, our timeout, or the network.
+    pub fn reason(&self, network: Option<Reason>) -> GenAuthError {
         let reason = self.controller.signal().reason().as_f64();
-        if reason == Some(CALLER_ABORTED) {
+        if network.is_none() && reason == Some(CALLER_ABORTED) {
             GenAuthError::new(ErrorCode::Aborted, "the request was aborted by the caller's signal")
-        } else if reason == Some(TIMED_OUT) {
+        } else if network.is_none() && reason == Some(TIMED_OUT) {
             GenAuthError::new(ErrorCode::Timeout, "the request timed out and was aborted")
         } else {
+            let network = network.unwrap_or(Reason::Unreachable);
             let mut e = GenAuthError::new(
                 ErrorCode::Network,
                 match network {

@@ -34,13 +34,22 @@ extern "C" {
 pub struct Sent {
     fetched: core::result::Result<Promise, JsValue>,
     abort: Abort,
-    /// Where it went: asked again, plainly, when no answer came ([`why_no_answer`]).
-    url: JsValue,
+    /// What to ask when no answer came ([`why_no_answer`]).
+    probe: Probe,
+}
+
+/// The question asked after a request got no answer: a GET of the API's one GET route with
+/// the app's headers (the same preflight the request needed) and never a token.
+pub struct Probe {
+    /// `<appHost>/api/v3/get-profile`.
+    pub url: JsValue,
+    /// The app's headers, without the access token.
+    pub headers: JsValue,
 }
 
 /// Starts the request now: a POST of `body`, or a GET when there is none. Everything in it
 /// was already validated.
-pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abort) -> Sent {
+pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abort, probe: Probe) -> Sent {
     // A plain object, as web-sys's `RequestInit` is, set through the import every other
     // object uses instead of one setter import per member.
     let init = Object::new();
@@ -52,7 +61,7 @@ pub fn send(url: &JsValue, headers: &JsValue, body: Option<&JsValue>, abort: Abo
     set(&init, "signal", &abort.signal());
     // The token travels in its header; cookies are not ours to send.
     set(&init, "credentials", &JsValue::from_str("omit"));
-    Sent { fetched: global_fetch(url, &init), abort, url: url.clone() }
+    Sent { fetched: global_fetch(url, &init), abort, probe }
 }
 
 /// An HTTP answer, read: its status, its body when that is a GenAuth envelope, and
@@ -80,7 +89,7 @@ impl Answer {
 /// Waits for the answer and its body, then reads them: the one async function of the
 /// client, kept to its two awaits so the state machine stays small.
 pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
-    let Sent { fetched, abort, url } = sent;
+    let Sent { fetched, abort, probe } = sent;
     let response = match fetched {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
@@ -89,28 +98,34 @@ pub async fn answer(sent: Sent) -> Result<Answer, JsValue> {
         Some(Ok(promise)) => JsFuture::from(promise).await.ok(),
         _ => None,
     };
-    // No answer at all, and nobody gave up: ask why, in the time the request has left.
+    // No answer at all, and nobody gave up: a network failure, decided now (a probe the
+    // timeout cuts short does not make it a timeout); ask which, in the time left.
     let why = match response.is_none() && !abort.signal().aborted() {
-        true => why_no_answer(&url, &abort).await,
-        false => Reason::Unreachable,
+        true => Some(why_no_answer(&probe, &abort).await),
+        false => None,
     };
     read(abort, response, text, why)
 }
 
 /// Why a request got no answer, as far as a page can tell (browsers hide it on purpose): two
-/// plain GETs to the same URL, without a token or any header of ours, so nothing is changed
-/// and nothing secret leaves. The server answering a CORS GET means it is there and allows this
-/// origin: the connection failed (dropped, reset). Answering only an opaque `no-cors` GET means
-/// it is there and the browser withheld its answers: CORS. Neither: unreachable (offline, DNS,
-/// refused, a certificate, a blocked port). Outside browsers nothing enforces CORS, so the
-/// first GET answers whenever the server does: never `BLOCKED` there.
-async fn why_no_answer(url: &JsValue, abort: &Abort) -> Reason {
+/// GETs of the API's GET route, without a token and without a body, so nothing is changed and
+/// nothing secret leaves. Answered in `cors` mode with the app's headers (the preflight the
+/// request needed runs again), the server is there and allows this origin: the connection
+/// failed (dropped, reset). Answered only as an opaque `no-cors` GET (no headers: that mode
+/// sends none of ours), it is there and the browser withheld its answers: CORS. Neither:
+/// unreachable (offline, DNS, refused, a certificate, a blocked port). Outside browsers
+/// nothing enforces CORS, so the first GET is answered whenever the server is: never
+/// `BLOCKED` there.
+async fn why_no_answer(probe: &Probe, abort: &Abort) -> Reason {
     for mode in ["cors", "no-cors"] {
         let init = Object::new();
         set(&init, "mode", &JsValue::from_str(mode));
         set(&init, "credentials", &JsValue::from_str("omit"));
         set(&init, "signal", &abort.signal());
-        let answered = match global_fetch(url, &init) {
+        if mode == "cors" {
+            set(&init, "headers", &probe.headers);
+        }
+        let answered = match global_fetch(&probe.url, &init) {
             Ok(promise) => JsFuture::from(promise).await.is_ok(),
             Err(_) => false,
         };
@@ -122,9 +137,10 @@ async fn why_no_answer(url: &JsValue, abort: &Abort) -> Reason {
 }
 
 /// The answer, or why there is none. `None` for the response or its text: it failed before
-/// an HTTP answer or while the body arrived (the abort tells why, else `why`).
+/// an HTTP answer (`why`: a network failure, and which) or while the body arrived (the abort
+/// tells why).
 #[inline(never)]
-fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>, why: Reason) -> Result<Answer, JsValue> {
+fn read(abort: Abort, response: Option<JsValue>, text: Option<JsValue>, why: Option<Reason>) -> Result<Answer, JsValue> {
     let (Some(response), Some(text)) = (response, text) else { return Err(abort.reason(why).into()) };
     drop(abort);
     let envelope = parse_json(&text).ok().filter(|e| status_code(e).is_finite());

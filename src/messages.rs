@@ -8,7 +8,7 @@
 //! two string constants compress better than a table of pointers to fifty.
 
 use crate::args::{decode, own, Field, Fields, Kind, Shape};
-use crate::error::{set, Result, CODES, REASONS};
+use crate::error::{set, ErrorCode, Reason, Result, CODES, REASONS};
 use crate::validate::Rule;
 use wasm_bindgen::JsValue;
 
@@ -28,7 +28,7 @@ This page has expired. Please reload it.
 This is not possible right now.
 This account has no phone number.
 Please enter a phone number.
-A phone number has only digits, spaces, dashes and a leading +.
+This is not a valid phone number.
 Please add the country code, such as +86.
 This country code does not exist.
 This phone number is too short.
@@ -56,7 +56,7 @@ const ZH_CN: &str = "应用出错了，请稍后重试。
 当前无法进行此操作。
 此账号未绑定手机号。
 请输入手机号。
-手机号只能包含数字、空格、短横线和开头的 +。
+手机号格式不正确。
 请加上国家或地区代码，如 +86。
 国家或地区代码不存在。
 手机号位数太少。
@@ -72,40 +72,40 @@ const fn key(key: &'static str) -> Field {
     Field { key, kind: Kind::Text(Rule::Any), required: false }
 }
 
-/// The `messages` option: every code (in the order of `CODES`), then every reason (of
-/// `REASONS`); the catalogues' lines follow this order.
-pub static KEYS: Shape = Shape {
-    name: "messages",
-    path: "messages",
-    fields: &[
-        key(CODES[0]),
-        key(CODES[1]),
-        key(CODES[2]),
-        key(CODES[3]),
-        key(CODES[4]),
-        key(CODES[5]),
-        key(CODES[6]),
-        key(CODES[7]),
-        key(CODES[8]),
-        key(CODES[9]),
-        key(CODES[10]),
-        key(CODES[11]),
-        key(CODES[12]),
-        key(CODES[13]),
-        key(REASONS[0]),
-        key(REASONS[1]),
-        key(REASONS[2]),
-        key(REASONS[3]),
-        key(REASONS[4]),
-        key(REASONS[5]),
-        key(REASONS[6]),
-        key(REASONS[7]),
-        key(REASONS[8]),
-        key(REASONS[9]),
-        key(REASONS[10]),
-        key(REASONS[11]),
-    ],
-};
+/// The `messages` option of a client: every code (in the order of `CODES`), then every reason
+/// (of `REASONS`); the catalogues' lines follow this order.
+pub static KEYS: Shape = Shape { name: "messages", path: "messages", fields: FIELDS };
+/// The same, as `parsePhoneNumber`'s `options.messages`.
+pub static KEYS_IN_OPTIONS: Shape = Shape { name: "options.messages", path: "options.messages", fields: FIELDS };
+
+static FIELDS: &[Field] = &[
+    key(CODES[0]),
+    key(CODES[1]),
+    key(CODES[2]),
+    key(CODES[3]),
+    key(CODES[4]),
+    key(CODES[5]),
+    key(CODES[6]),
+    key(CODES[7]),
+    key(CODES[8]),
+    key(CODES[9]),
+    key(CODES[10]),
+    key(CODES[11]),
+    key(CODES[12]),
+    key(CODES[13]),
+    key(REASONS[0]),
+    key(REASONS[1]),
+    key(REASONS[2]),
+    key(REASONS[3]),
+    key(REASONS[4]),
+    key(REASONS[5]),
+    key(REASONS[6]),
+    key(REASONS[7]),
+    key(REASONS[8]),
+    key(REASONS[9]),
+    key(REASONS[10]),
+    key(REASONS[11]),
+];
 
 /// Line `i` of a catalogue (empty past its end). Byte search: `str::lines` would link more.
 fn line(catalogue: &'static str, i: usize) -> &'static str {
@@ -132,11 +132,19 @@ impl Texts {
         Texts { english: lang == Some("en-US"), own: None }
     }
 
-    /// Reads the app's `messages` option (refused, and left out, when it is not an object of
-    /// strings under known keys).
-    pub fn read_own(&mut self, messages: &JsValue) -> Result<()> {
-        self.own = Some(decode(messages, &KEYS)?);
+    /// Reads the app's `messages` option (`shape`: [`KEYS`], or [`KEYS_IN_OPTIONS`] for its
+    /// path); refused, and left out, when it is not an object of strings under known keys.
+    pub fn read_own(&mut self, messages: &JsValue, shape: &'static Shape) -> Result<()> {
+        self.own = Some(decode(messages, shape)?);
         Ok(())
+    }
+
+    /// The texts to word a refusal of a whole options object in, when it could not be decoded:
+    /// its `lang` when that one is readable and valid (read again only to word the refusal;
+    /// nothing of a refused object is used), else the default.
+    pub fn of_refused(options: &JsValue) -> Texts {
+        let english = own(options, "lang").and_then(|l| l.as_string()).is_some_and(|l| l == "en-US");
+        Texts { english, own: None }
     }
 
     /// The message of key `i` (a code, or a reason past the codes): the app's, else ours.
@@ -159,8 +167,8 @@ impl Texts {
         // A reason's code: the phone and code reasons are INVALID_ARGUMENT's, the rest NETWORK's.
         let code = match i {
             0..CODES_LEN => i,
-            _ if i < CODES_LEN + 10 => 0,
-            _ => 7,
+            _ if i < CODES_LEN + Reason::Unreachable as usize => ErrorCode::InvalidArgument as usize,
+            _ => ErrorCode::Network as usize,
         };
         let mine = self.own.as_ref().and_then(|o| o.text(i).or_else(|| o.text(code)));
         let text = mine.unwrap_or_else(|| line(if self.english { EN_US } else { ZH_CN }, i));

@@ -62,7 +62,7 @@ impl ClientOptions {
     /// Decodes and checks the constructor argument. A refusal is worded in the options'
     /// `lang` and `messages` when they could be read, else in the default language.
     pub fn from_js(value: &JsValue) -> core::result::Result<ClientOptions, JsValue> {
-        let mut o = decode(value, &OPTIONS).map_err(|e| Texts::new(None).localize(e.into()))?;
+        let mut o = decode(value, &OPTIONS).map_err(|e| Texts::of_refused(value).localize(e.into()))?;
         let mut texts = Texts::new(o.text(LANG));
         let messages = match o.values.get_mut(MESSAGES).and_then(Option::take) {
             Some(Value::Raw(m)) => Some(m),
@@ -85,7 +85,7 @@ impl ClientOptions {
     /// The app's messages, the base URL and the timeout, checked.
     fn checked(o: &mut Fields, texts: &mut Texts, messages: Option<JsValue>) -> Result<(String, f64)> {
         if let Some(messages) = messages {
-            texts.read_own(&messages)?;
+            texts.read_own(&messages, &crate::messages::KEYS)?;
         }
         let base_url = normalise_app_host("appHost", o.text(APP_HOST).unwrap_or_default(), o.flag(ALLOW_INSECURE_HTTP))?;
         Ok((base_url, timeout(o.number(TIMEOUT), "timeout", DEFAULT_TIMEOUT_MS)?))

@@ -3,7 +3,7 @@
 
 use crate::args::{decode, Field, Fields, Kind, Shape, Value};
 use crate::error::{set, GenAuthError, Result};
-use crate::messages::Texts;
+use crate::messages::{Texts, KEYS_IN_OPTIONS};
 use crate::phone::parse;
 use crate::validate::Rule;
 use js_sys::Object;
@@ -42,10 +42,10 @@ pub fn parse_phone_number(
 /// The split number as JS, or why not; `texts` learns the options' language and messages.
 fn split(input: &JsValue, options: &JsValue, texts: &mut Texts) -> Result<JsValue> {
     let none = options.is_undefined() || options.is_null();
-    let o = if none { Fields::absent(&OPTIONS) } else { decode(options, &OPTIONS)? };
+    let o = if none { Fields::absent(&OPTIONS) } else { decode(options, &OPTIONS).inspect_err(|_| *texts = Texts::of_refused(options))? };
     *texts = Texts::new(o.text(1));
     if let Some(Value::Raw(messages)) = o.get(2) {
-        texts.read_own(messages)?;
+        texts.read_own(messages, &KEYS_IN_OPTIONS)?;
     }
     let input = input.as_string().ok_or_else(|| GenAuthError::invalid("input", "must be a string"))?;
     let phone = parse(&input, o.text(0)).map_err(|r| r.error("input", "options.defaultCountryCode"))?;

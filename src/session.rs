@@ -63,6 +63,8 @@ pub struct Session {
     pub options: ClientOptions,
     /// The headers every request carries, built once.
     headers: Object,
+    /// `<appHost>/api/v3/get-profile`: what a request that got no answer asks (`http::Probe`).
+    probe_url: JsValue,
     /// Once an access token is set: `headers` plus its `authorization`, built when the token
     /// is set, so a call only hands fetch an object (never changed once built: fetch copies
     /// it, so a call in flight keeps the token it started with).
@@ -85,7 +87,10 @@ impl Session {
     pub fn new(mut options: ClientOptions) -> Session {
         let headers = headers(&options, None, true);
         let signed_in = RefCell::new(options.access_token.take().map(|t| SignedIn::new(&options, t.into())));
+        let probe_url =
+            JsValue::from(options.base_url.clone() + "/api/v3/" + PATHS.get(Endpoint::GetProfile as usize).copied().unwrap_or_default());
         Session {
+            probe_url,
             store: CooldownStore::open(&options.app_id),
             options,
             headers,
@@ -286,7 +291,8 @@ impl Session {
         let url = JsValue::from(url);
         // Last, so a refusal above leaves no timer or listener behind.
         let abort = Abort::start(timeout_ms, signal, "opts.signal")?;
-        let sent = http::send(&url, &headers, body.as_ref(), abort);
+        let probe = http::Probe { url: self.probe_url.clone(), headers: self.headers.clone().into() };
+        let sent = http::send(&url, &headers, body.as_ref(), abort, probe);
         Ok((sent, Call { session: Rc::clone(self), on_success, sent_at, strict }))
     }
 }

@@ -158,7 +158,8 @@ export interface GenAuthError extends Error {
   code: GenAuthErrorCode;
   /**
    * For people: plain words in the client's `lang` (default zh-CN), or the app's own from
-   * `messages`; the server's own message for code "API". Never a field name or an input.
+   * `messages`. Never a field name or an input, except for code "API", whose message is the
+   * server's own.
    */
   message: string;
   /** What a UI can tell the person to do about it, or which network failure it was (NETWORK: "UNREACHABLE" or "BLOCKED" by CORS). */

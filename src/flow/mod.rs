@@ -437,11 +437,15 @@ impl SignInWatcher for Flow {
 /// without a code: the flow never adds one.
 fn typed_number(typed: &str, country_code: Option<&str>) -> Result<Number> {
     let refused = |r: Refusal| r.error("newPhoneNumber", "newPhoneCountryCode");
+    // An empty code (a country picker left unset) is no code.
+    let country_code = country_code.filter(|c| !c.is_empty());
     match parse(typed, country_code) {
         Ok(p) => Ok(Number { digits: p.number, country_code: Some(p.country_code) }),
         Err(Refusal::NoCountryCode) => {
             parse(typed, Some(DEFAULT_COUNTRY_CODE)).map(|p| Number { digits: p.number, country_code: None }).map_err(refused)
         }
+        // Nothing typed yet is that, whatever the country code is.
+        Err(Refusal::BadDefaultCountryCode) if parse(typed, None).err() == Some(Refusal::Empty) => Err(refused(Refusal::Empty)),
         Err(r) => Err(refused(r)),
     }
 }
