@@ -97,6 +97,9 @@ node tests/ts/quick-start.mjs
 step "end-to-end: the demo page in headless Chromium (Playwright)"
 node tests/e2e/demo.mjs
 
+step "end-to-end: the drop-in elements (genauth-phone/elements) in headless Chromium"
+node tests/elements/elements.mjs
+
 step "end-to-end: the same flows in WebKit (WebDriver)"
 node tests/e2e/demo.mjs --webkit
 

@@ -76,6 +76,13 @@ impl AuthenticationClient {
         Ok(())
     }
 
+    /// The language of this client's messages: its `lang` option, else `"zh-CN"` (what the
+    /// drop-in elements follow when they have no `lang` of their own).
+    #[wasm_bindgen(getter, unchecked_return_type = "\"zh-CN\" | \"en-US\"")]
+    pub fn lang(&self) -> JsValue {
+        JsValue::from_str(self.session.options.texts.lang())
+    }
+
     /// Sends an SMS code. Refused with `SMS_COOLDOWN` (and `retryAfterMs`) while this
     /// channel and number wait: 60 s after a successful send, shared with reloads and other
     /// tabs of the origin; a server's 429 starts one as long as it said (HTTP 429 rejects with

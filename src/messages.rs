@@ -132,6 +132,15 @@ impl Texts {
         Texts { english: lang == Some("en-US"), own: None }
     }
 
+    /// The language of these texts.
+    pub fn lang(&self) -> &'static str {
+        if self.english {
+            "en-US"
+        } else {
+            "zh-CN"
+        }
+    }
+
     /// Reads the app's `messages` option (`shape`: [`KEYS`], or [`KEYS_IN_OPTIONS`] for its
     /// path); refused, and left out, when it is not an object of strings under known keys.
     pub fn read_own(&mut self, messages: &JsValue, shape: &'static Shape) -> Result<()> {

@@ -119,7 +119,11 @@ size_app() { # BUNDLER LABEL: the smallest app (size.js) built beside the test a
   case $1 in
     vite) printf '<script type="module" src="./main.js"></script>\n' > size/index.html
           ./node_modules/.bin/vite build size --outDir ../dist-size --emptyOutDir --logLevel warn
-          (cd dist-size && measure "$2" assets/*.js assets/*.wasm) ;;
+          (cd dist-size && measure "$2" assets/*.js assets/*.wasm)
+          # The same app with the drop-in elements (genauth-phone/elements) imported too.
+          { cat "$here/size.js"; echo 'import "genauth-phone/elements";'; } > size/main.js
+          ./node_modules/.bin/vite build size --outDir ../dist-size --emptyOutDir --logLevel warn
+          (cd dist-size && measure "$2 + elements" assets/*.js assets/*.wasm) ;;
     webpack) ./node_modules/.bin/webpack --mode production --entry ./size/main.js --output-path dist-size --no-stats
              (cd dist-size && measure "webpack 5 build" *.js *.wasm) ;;
   esac

@@ -109,6 +109,8 @@ async fn a_client_speaks_its_lang_and_the_apps_words() {
     let e = expect_err(not_signed_in(&client(None)), "NOT_AUTHENTICATED").await;
     assert_eq!(get_str(&e, &["message"]).as_deref(), Some("请重新登录。"));
     let english = AuthenticationClient::new(options(None, &[("lang", s("en-US"))])).unwrap();
+    // `client.lang`, which the elements follow: the option, else zh-CN.
+    assert_eq!((client(None).lang().as_string(), english.lang().as_string()), (Some("zh-CN".into()), Some("en-US".into())));
     let e = expect_err(not_signed_in(&english), "NOT_AUTHENTICATED").await;
     assert_eq!(get_str(&e, &["message"]).as_deref(), Some("Please sign in again."));
     assert!(get_str(&e, &["detail"]).unwrap().contains("setAccessToken"));
@@ -206,15 +208,16 @@ async fn no_message_or_detail_holds_what_the_caller_passed() {
     let mut seen: Vec<JsValue> = Vec::new();
     for lang in ["zh-CN", "en-US"] {
         let c = AuthenticationClient::new(options(Some(&token), &[("lang", s(lang)), ("throwOnError", JsValue::TRUE)])).unwrap();
-        let calls = [
-            c.send_sms(obj(&[("channel", s("CHANNEL_BIND_PHONE")), ("phoneNumber", s(&(number.to_string() + "x")))]), none()),
-            c.unbind_phone(obj(&[("passCode", s(&(code.to_string() + "x")))]), none()),
-            c.unbind_phone(obj(&[("passCode", s(code))]), none()),
-            c.verify_update_phone_request(verify_dto(number, code, Some((number, code))), none()),
-            c.update_phone(token_dto(&token), none()),
+        // One at a time: a promise made before the one awaited may reject with no handler yet.
+        let calls: [&dyn Fn() -> js_sys::Promise; 5] = [
+            &|| c.send_sms(obj(&[("channel", s("CHANNEL_BIND_PHONE")), ("phoneNumber", s(&(number.to_string() + "x")))]), none()),
+            &|| c.unbind_phone(obj(&[("passCode", s(&(code.to_string() + "x")))]), none()),
+            &|| c.unbind_phone(obj(&[("passCode", s(code))]), none()),
+            &|| c.verify_update_phone_request(verify_dto(number, code, Some((number, code))), none()),
+            &|| c.update_phone(token_dto(&token), none()),
         ];
-        for promise in calls {
-            seen.push(call(promise).await.expect_err("refused"));
+        for make in calls {
+            seen.push(call(make()).await.expect_err("refused"));
         }
         for input in [number.to_string() + "#", String::from("+86 ") + number + "9999", number.to_string() + "0000000"] {
             let options = obj(&[("lang", s(lang)), ("defaultCountryCode", s("+86"))]);

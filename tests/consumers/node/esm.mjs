@@ -6,6 +6,9 @@ const [emulator, oldPhone, newPhone] = process.argv.slice(2);
 // The installed copy's Node entry, not the source tree.
 const resolved = import.meta.resolve("genauth-phone");
 if (!resolved.endsWith("/node_modules/genauth-phone/node.js")) throw new Error(`resolved ${resolved}`);
+// The elements entry imports in Node (as during SSR) without throwing, and defines nothing.
+const elements = await import("genauth-phone/elements");
+if (typeof elements.ChangePhoneElement !== "function" || "customElements" in globalThis) throw new Error("elements in Node");
 
 console.log(await endToEndInNode({
   emulator, oldPhone, newPhone,

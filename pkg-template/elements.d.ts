@@ -1,0 +1,38 @@
+// Types of elements.js: <genauth-change-phone> and <genauth-remove-phone>.
+import type { AuthenticationClient, GenAuthErrorCode, GenAuthErrorReason } from "./web.js";
+
+/** Shared by both elements: the client is a property (a token must never sit in the DOM). */
+declare class GenAuthFlowElement extends HTMLElement {
+  /** The signed-in client whose flow the element runs; setting it starts a new flow. */
+  client: AuthenticationClient | null;
+}
+/** `<genauth-change-phone lang? verify-old-phone? default-country-code?>` */
+export declare class ChangePhoneElement extends GenAuthFlowElement {}
+/** `<genauth-remove-phone lang?>` */
+export declare class RemovePhoneElement extends GenAuthFlowElement {}
+
+/** `genauth-done`: the change or removal was applied. Never a token or a code. */
+export interface GenAuthDoneDetail {
+  kind: "change" | "removal";
+  /** The new number (change) or the removed one, masked: "+86 138****8000". */
+  maskedNumber: string;
+}
+/** `genauth-failed`: a step failed; `message` is the one the element showed. */
+export interface GenAuthFailedDetail {
+  kind: "change" | "removal";
+  code: GenAuthErrorCode;
+  reason?: GenAuthErrorReason;
+  field?: string;
+  message: string;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "genauth-change-phone": ChangePhoneElement;
+    "genauth-remove-phone": RemovePhoneElement;
+  }
+  interface HTMLElementEventMap {
+    "genauth-done": CustomEvent<GenAuthDoneDetail>;
+    "genauth-failed": CustomEvent<GenAuthFailedDetail>;
+  }
+}

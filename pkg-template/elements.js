@@ -1,0 +1,424 @@
+// genauth-phone/elements: <genauth-change-phone> and <genauth-remove-phone>, the whole flow as
+// drop-in elements. All the logic is the flow objects' (client.phoneChange(), phoneRemoval()):
+// this file only renders their state and calls them. It imports nothing, so importing it where
+// there is no DOM (Node, SSR) defines nothing and throws nothing.
+//
+//   import "genauth-phone/elements";
+//   document.querySelector("genauth-change-phone").client = client;   // a property, never an attribute
+//
+// Attributes: lang ("zh-CN" | "en-US"; the client's when absent), verify-old-phone,
+// default-country-code (the code of a national number; GenAuth's +86 when absent).
+// Events (bubbling, composed): "genauth-done" { kind, maskedNumber }, "genauth-failed"
+// { kind, code, reason, field, message }: never a token or a code.
+
+const TEXT = {
+  "en-US": {
+    change: "Change phone number",
+    remove: "Remove phone number",
+    number: "New phone number",
+    current: "Current number",
+    codeFor: "Code sent to {n}",
+    send: "Send code",
+    resend: "Send again",
+    wait: "Send again in {s} s",
+    sending: "Sending…",
+    verify: "Verify",
+    verifying: "Verifying…",
+    confirm: "Change to {n}",
+    removeIt: "Remove {n}",
+    confirming: "Saving…",
+    expires: "Confirm within {s} s.",
+    reading: "Reading your current number…",
+    sent: "A code was sent to {n}.",
+    verified: "Verified. Confirm the change.",
+    changed: "Your phone number is now {n}.",
+    removed: "Your phone number was removed.",
+  },
+  "zh-CN": {
+    change: "更换手机号",
+    remove: "解绑手机号",
+    number: "新手机号",
+    current: "当前手机号",
+    codeFor: "发送至 {n} 的验证码",
+    send: "获取验证码",
+    resend: "重新发送",
+    wait: "{s} 秒后可重新发送",
+    sending: "正在发送…",
+    verify: "验证",
+    verifying: "正在验证…",
+    confirm: "确认更换为 {n}",
+    removeIt: "确认解绑 {n}",
+    confirming: "正在保存…",
+    expires: "请在 {s} 秒内确认。",
+    reading: "正在读取当前手机号…",
+    sent: "验证码已发送至 {n}。",
+    verified: "验证成功，请确认更换。",
+    changed: "手机号已更换为 {n}。",
+    removed: "手机号已解绑。",
+  },
+};
+
+const CSS = `
+:host{display:block;font:var(--genauth-font,inherit);color:var(--genauth-fg,CanvasText);
+--a:var(--genauth-accent,#0b57d0);--r:var(--genauth-radius,6px);--e:var(--genauth-error,#b3261e);max-width:28rem}
+@media (prefers-color-scheme:dark){:host{--a:var(--genauth-accent,#a8c7fa);--e:var(--genauth-error,#f2b8b5)}}
+[hidden]{display:none!important}
+h2{font-size:1.15em;margin:0 0 .75em}
+form{display:grid;gap:.5em;margin:0 0 1em}
+label{font-weight:600}
+input{font:inherit;padding:.5em .6em;border:1px solid GrayText;border-radius:var(--r);background:Field;color:FieldText;min-width:0}
+input[aria-invalid=true]{border-color:var(--e)}
+.row{display:flex;gap:.5em;flex-wrap:wrap}.row input{flex:1 1 8em}
+button{font:inherit;padding:.5em 1em;border-radius:var(--r);border:1px solid var(--a);background:var(--a);color:Canvas;cursor:pointer}
+button.quiet{background:transparent;color:var(--a)}
+button:disabled{opacity:.6;cursor:default}
+:focus-visible{outline:3px solid var(--a);outline-offset:2px}
+.err{color:var(--e);margin:0}.note{margin:0}
+`;
+
+let sheet = null;
+const Base = typeof HTMLElement === "undefined" ? class {} : HTMLElement;
+
+/** `{n}` and `{s}` filled in. */
+const fill = (text, n = "", s = "") => text.replace("{n}", n).replace("{s}", s);
+const h = (tag, props = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) k in el ? (el[k] = v) : el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+};
+
+/** What both elements share: the client, the flow, rendering on every change of its state. */
+class FlowElement extends Base {
+  static observedAttributes = ["lang", "verify-old-phone", "default-country-code"];
+  #client = null;
+  #ticker = 0;
+  #otp = null;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    if (!sheet && "replaceSync" in CSSStyleSheet.prototype) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    if (sheet) this.shadowRoot.adoptedStyleSheets = [sheet];
+    this.flow = null;
+    this.touched = false;
+  }
+
+  get client() {
+    return this.#client;
+  }
+  set client(client) {
+    this.#client = client || null;
+    this.restart();
+  }
+
+  connectedCallback() {
+    this.restart();
+  }
+  disconnectedCallback() {
+    this.stop();
+  }
+  attributeChangedCallback(name) {
+    // Attributes parsed before the element is connected come here first: nothing built yet.
+    if (!this.status) return;
+    if (name === "lang") this.render();
+    else this.restart();
+  }
+
+  /** The texts of `lang`, else of the client's language. */
+  get t() {
+    const lang = this.getAttribute("lang") || this.#client?.lang;
+    return TEXT[lang] || TEXT["zh-CN"];
+  }
+
+  stop() {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.flow?.cancel();
+    this.#otp?.abort();
+    clearInterval(this.#ticker);
+    this.#ticker = 0;
+  }
+
+  restart() {
+    this.stop();
+    this.flow = null;
+    if (this.isConnected && this.#client) {
+      this.flow = this.create(this.#client);
+      this.unsubscribe = this.flow.subscribe(() => this.render());
+    }
+    this.build();
+    this.render();
+  }
+
+  /** Runs a step: its outcome is announced, and a failure moves focus to its field. */
+  async step(run, done) {
+    const error = await run();
+    if (error) {
+      this.emit("genauth-failed", { kind: this.kind, code: error.code, reason: error.reason, field: error.field, message: error.message });
+      this.say(error.message);
+      this.fieldOf(error)?.focus();
+    } else if (done) {
+      done();
+    }
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  /** The one polite announcement of a change (never of a countdown). */
+  say(text) {
+    if (this.status) this.status.textContent = text;
+  }
+
+  /** Re-renders every second while a countdown runs (cooldowns, the token's life). */
+  tick(until) {
+    const running = until > Date.now();
+    if (running && !this.#ticker) this.#ticker = setInterval(() => this.render(), 1000);
+    if (!running && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = 0;
+    }
+  }
+
+  /** Offers the SMS code to `input` where the browser reads it (WebOTP), until the next step. */
+  listenForCode(input) {
+    this.#otp?.abort();
+    if (typeof window === "undefined" || !("OTPCredential" in window)) return;
+    this.#otp = new AbortController();
+    navigator.credentials.get({ otp: { transport: ["sms"] }, signal: this.#otp.signal })
+      .then((otp) => { if (otp?.code && !input.value) input.value = otp.code; }, () => {});
+  }
+
+  /** A form with its heading, its live region and a line for errors without a field. */
+  frame(title) {
+    const root = this.shadowRoot;
+    root.replaceChildren();
+    this.status = h("p", { className: "note", part: "status", role: "status" });
+    this.alert = h("p", { className: "err", part: "error", id: "alert", hidden: true });
+    root.append(h("h2", { part: "title" }, title), this.alert);
+    return root;
+  }
+
+  /** A labelled input with its own error line (aria-describedby). */
+  field(id, label, props) {
+    const input = h("input", { id, part: "input", ...props });
+    const error = h("p", { className: "err", part: "error", id: `${id}-error`, hidden: true });
+    input.setAttribute("aria-describedby", error.id);
+    return [h("label", { htmlFor: id, part: "label" }, label), input, error];
+  }
+
+  /** Shows `error` on its field (or above the form), and clears the others. */
+  showError(error, fields) {
+    const target = error && this.fieldOf(error);
+    for (const input of fields) {
+      const line = this.shadowRoot.getElementById(`${input.id}-error`);
+      const mine = input === target;
+      input.setAttribute("aria-invalid", String(mine));
+      line.hidden = !mine;
+      line.textContent = mine ? error.message : "";
+    }
+    this.alert.hidden = !error || Boolean(target);
+    this.alert.textContent = error && !target ? error.message : "";
+  }
+
+  /** A send button's label: send, sending, a countdown, or send again. */
+  sendLabel(send, busy) {
+    const t = this.t;
+    const left = Math.ceil(((send?.cooldownUntil || 0) - Date.now()) / 1000);
+    if (busy) return t.sending;
+    if (left > 0) return fill(t.wait, "", left);
+    return send?.sent ? t.resend : t.send;
+  }
+}
+
+/** `<genauth-change-phone>`: the new number, its code (and the current number's), the change. */
+class ChangePhoneElement extends FlowElement {
+  kind = "change";
+
+  create(client) {
+    return client.phoneChange({ verifyOldPhone: this.hasAttribute("verify-old-phone") });
+  }
+
+  build() {
+    const t = this.t;
+    const root = this.frame(t.change);
+    const [numberLabel, number, numberError] = this.field("number", t.number, {
+      type: "tel", autocomplete: "tel", inputMode: "tel", spellcheck: false,
+    });
+    number.addEventListener("input", () => {
+      this.touched = false;
+      this.flow?.setNewNumber(number.value, this.getAttribute("default-country-code"));
+    });
+    number.addEventListener("blur", () => {
+      this.touched = Boolean(number.value.trim());
+      this.render();
+    });
+    this.number = number;
+    this.numberForm = h("form", { part: "form" }, numberLabel, number, numberError);
+    this.numberForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.touched = true;
+      const s = this.flow?.state;
+      if (s?.step === "codes" && !s.sends[0]?.sent) this.send("new");
+      else this.render();
+    });
+    this.codes = { new: this.codeRow("new"), current: this.codeRow("current") };
+    this.verifyButton = h("button", { type: "submit", part: "button" });
+    this.codesForm = h("form", { part: "form" }, this.codes.new.row, this.codes.current.row, this.verifyButton);
+    this.codesForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const codes = { newCode: this.codes.new.input.value.trim() };
+      if (this.flow.state.verifyOldPhone) codes.currentCode = this.codes.current.input.value.trim();
+      this.step(() => this.flow.verify(codes), () => {
+        this.say(this.t.verified);
+        this.confirmButton.focus();
+      });
+    });
+    this.confirmButton = h("button", { type: "submit", part: "button" });
+    this.expiry = h("p", { className: "note", part: "note" });
+    this.confirmForm = h("form", { part: "form" }, this.expiry, this.confirmButton);
+    this.confirmForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const masked = this.flow.state.newNumber?.masked;
+      this.step(() => this.flow.confirm(), () => {
+        this.say(fill(this.t.changed, masked));
+        this.emit("genauth-done", { kind: "change", maskedNumber: masked });
+      });
+    });
+    this.doneLine = h("p", { className: "note", part: "done" });
+    root.append(this.numberForm, this.codesForm, this.confirmForm, this.doneLine, this.status);
+  }
+
+  /** One code: its label (with its masked number), its input, its send button beside it. */
+  codeRow(target) {
+    const [label, input, error] = this.field(`${target}-code`, "", {
+      autocomplete: "one-time-code", inputMode: "numeric", maxLength: 10, spellcheck: false,
+    });
+    const button = h("button", { type: "button", className: "quiet", part: "button send" });
+    button.addEventListener("click", () => this.send(target));
+    return { target, label, input, button, row: h("div", { part: "code" }, label, h("div", { className: "row" }, input, button), error) };
+  }
+
+  send(target) {
+    const row = this.codes[target];
+    this.step(() => this.flow.sendCode(target), () => {
+      const send = this.flow.state.sends.find((s) => s.target === target);
+      this.say(fill(this.t.sent, send?.maskedNumber));
+      row.input.focus();
+      this.listenForCode(row.input);
+    });
+  }
+
+  fieldOf(error) {
+    return { newPhoneNumber: this.number, newPhoneCountryCode: this.number, newCode: this.codes.new.input, currentCode: this.codes.current.input }[error.field];
+  }
+
+  render() {
+    const t = this.t;
+    const s = this.flow?.state;
+    this.shadowRoot.querySelector("h2").textContent = t.change;
+    this.numberForm.querySelector("label").textContent = t.number;
+    if (!s) {
+      for (const form of [this.codesForm, this.confirmForm]) form.hidden = true;
+      return;
+    }
+    const done = s.step === "done";
+    this.numberForm.hidden = done;
+    this.codesForm.hidden = done || s.step === "number";
+    this.confirmForm.hidden = s.step !== "confirm";
+    this.doneLine.hidden = !done;
+    this.doneLine.textContent = done ? fill(t.changed, s.newNumber?.masked) : "";
+    let next = 0;
+    for (const row of Object.values(this.codes)) {
+      const send = s.sends.find((x) => x.target === row.target);
+      row.row.hidden = !send;
+      if (!send) continue;
+      row.label.textContent = send.maskedNumber ? fill(t.codeFor, send.maskedNumber) : t.reading;
+      row.button.textContent = this.sendLabel(send, s.busy === `send-${row.target}`);
+      row.button.disabled = Boolean(s.busy) || !send.maskedNumber || send.cooldownUntil > Date.now();
+      next = Math.max(next, send.cooldownUntil);
+    }
+    this.verifyButton.textContent = s.busy === "verify" ? t.verifying : t.verify;
+    this.verifyButton.disabled = Boolean(s.busy) || !s.sends.every((x) => x.sent);
+    this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.confirm, s.newNumber?.masked);
+    this.confirmButton.disabled = Boolean(s.busy);
+    const left = Math.ceil((s.tokenExpiresAt - Date.now()) / 1000);
+    this.expiry.textContent = s.step === "confirm" && left > 0 ? fill(t.expires, "", left) : "";
+    this.tick(Math.max(next, s.tokenExpiresAt));
+    // A number being typed shows its problem once the person leaves the field or submits.
+    const typing = s.error && (s.error.field || "").startsWith("newPhone") && !this.touched;
+    this.showError(typing ? null : s.error, [this.number, this.codes.new.input, this.codes.current.input]);
+  }
+}
+
+/** `<genauth-remove-phone>`: a code to the current number, then the removal. */
+class RemovePhoneElement extends FlowElement {
+  kind = "removal";
+
+  create(client) {
+    return client.phoneRemoval();
+  }
+
+  build() {
+    const t = this.t;
+    const root = this.frame(t.remove);
+    const [label, input, error] = this.field("code", "", {
+      autocomplete: "one-time-code", inputMode: "numeric", maxLength: 10, spellcheck: false,
+    });
+    this.code = input;
+    this.label = label;
+    this.sendButton = h("button", { type: "button", className: "quiet", part: "button send" });
+    this.sendButton.addEventListener("click", () => this.step(() => this.flow.sendCode(), () => {
+      this.say(fill(this.t.sent, this.flow.state.sends[0]?.maskedNumber));
+      input.focus();
+      this.listenForCode(input);
+    }));
+    this.confirmButton = h("button", { type: "submit", part: "button" });
+    this.form = h("form", { part: "form" }, label, h("div", { className: "row" }, input, this.sendButton), error, this.confirmButton);
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const masked = this.flow.state.currentNumber?.masked;
+      this.step(() => this.flow.confirm(input.value.trim()), () => {
+        this.say(this.t.removed);
+        this.emit("genauth-done", { kind: "removal", maskedNumber: masked });
+      });
+    });
+    this.doneLine = h("p", { className: "note", part: "done" });
+    root.append(this.form, this.doneLine, this.status);
+  }
+
+  fieldOf(error) {
+    return error.field === "code" ? this.code : null;
+  }
+
+  render() {
+    const t = this.t;
+    const s = this.flow?.state;
+    this.shadowRoot.querySelector("h2").textContent = t.remove;
+    this.form.hidden = !s || s.step === "done";
+    this.doneLine.hidden = s?.step !== "done";
+    this.doneLine.textContent = s?.step === "done" ? t.removed : "";
+    if (!s) return;
+    const send = s.sends[0];
+    const masked = send?.maskedNumber;
+    this.label.textContent = masked ? fill(t.codeFor, masked) : t.reading;
+    this.sendButton.textContent = this.sendLabel(send, s.busy === "send-current");
+    this.sendButton.disabled = Boolean(s.busy) || !masked || send.cooldownUntil > Date.now();
+    this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.removeIt, masked || "");
+    this.confirmButton.disabled = Boolean(s.busy) || !send?.sent;
+    this.tick(send?.cooldownUntil || 0);
+    this.showError(s.error, [this.code]);
+  }
+}
+
+if (typeof customElements !== "undefined") {
+  if (!customElements.get("genauth-change-phone")) customElements.define("genauth-change-phone", ChangePhoneElement);
+  if (!customElements.get("genauth-remove-phone")) customElements.define("genauth-remove-phone", RemovePhoneElement);
+}
+
+export { ChangePhoneElement, RemovePhoneElement };

@@ -1,0 +1,236 @@
+// The drop-in elements (pkg-template/elements.js) end to end in headless Chromium: a page on
+// its own origin under the demo server's CSP (no inline script or style), the web build, the
+// elements entry, and the emulator over real HTTP and CORS. Each flow is driven from the
+// keyboard as a person would, and checked against what the emulator holds.
+//
+//   node tests/elements/elements.mjs        (after scripts/build.sh and cargo build -p genauth-emulator)
+
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const EMULATOR_BIN = path.join(ROOT, "target/debug/genauth-emulator");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+function eq(actual, expected, what) {
+  assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+async function until(what, probe, ms = 10_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+// ---- the emulator and its demo server, serving the test page -------------------------------
+
+const site = fs.mkdtempSync(path.join(os.tmpdir(), "genauth-elements-"));
+fs.cpSync(path.join(ROOT, "tests/elements/page"), site, { recursive: true });
+fs.copyFileSync(path.join(ROOT, "pkg-template/elements.js"), path.join(site, "elements.js"));
+for (const f of [EMULATOR_BIN, path.join(ROOT, "pkg/genauth_phone.js")]) {
+  assert(fs.existsSync(f), `${path.relative(ROOT, f)} is missing: run scripts/build.sh and cargo build -p genauth-emulator`);
+}
+const emulator = spawn(EMULATOR_BIN, ["--port", "0", "--demo-port", "0", "--demo-dir", site, "--pkg-dir", path.join(ROOT, "pkg")], {
+  stdio: ["ignore", "pipe", "pipe"],
+});
+let log = "";
+emulator.stderr.on("data", (d) => { log += d; });
+const { api, demo } = await new Promise((resolve, reject) => {
+  let out = "";
+  const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${out}${log}`)), 10_000);
+  emulator.stdout.on("data", (d) => {
+    out += d;
+    const a = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const p = out.match(/demo on (http:\/\/127\.0\.0\.1:\d+)\//);
+    if (a && p) {
+      clearTimeout(timer);
+      resolve({ api: a[1], demo: p[1] });
+    }
+  });
+});
+
+async function dev(method, p, body) {
+  const res = await fetch(`${api}/__emulator/${p}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json();
+  if (!res.ok) throw new Error(`${method} /__emulator/${p}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+const used = new Set();
+function freshNumber() {
+  for (;;) {
+    const n = `13${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+    if (!used.has(n)) {
+      used.add(n);
+      return n;
+    }
+  }
+}
+const newUser = (email = true) => dev("POST", "users", { phone: freshNumber(), phoneCountryCode: "+86", ...(email ? { email: `e-${Date.now()}-${Math.random()}@example.com` } : {}) });
+const latestCode = (channel, number) => until(`an SMS on ${channel} to ${number}`, async () => {
+  const hit = (await dev("GET", "sms")).filter((m) => m.channel === channel && m.phoneNumber === number).pop();
+  return hit && hit.code;
+});
+const wrong = (code) => String((Number(code) + 1) % 10 ** code.length).padStart(code.length, "0");
+
+// ---- the browser ---------------------------------------------------------------------------
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--headless=new", "--disable-gpu"] });
+const problems = [];
+
+async function open(user, query = "") {
+  const page = await browser.newPage();
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${demo}/?token=${user.accessToken}${query}`);
+  await page.waitForSelector("body[data-ready=true]");
+  return page;
+}
+const change = (sel) => `genauth-change-phone ${sel}`;
+const remove = (sel) => `genauth-remove-phone ${sel}`;
+const text = (page, sel) => page.locator(sel).innerText();
+const focused = (page, host) => page.evaluate((h) => document.querySelector(h).shadowRoot.activeElement?.id ?? null, host);
+
+const results = [];
+async function flow(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push([name, null]);
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push([name, e]);
+    console.log(`FAIL ${name}\n     ${e.stack || e}`);
+  }
+}
+
+await flow("change: pasted number, wrong code then right, confirm, from the keyboard", async () => {
+  await dev("PUT", "settings", { verifyOldPhone: false });
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  eq(await text(page, change("h2")), "Change phone number", "title");
+  const number = freshNumber();
+  await page.focus(change("#number"));
+  // Half typed: no error while typing; its problem once the field is left.
+  await page.keyboard.type("+86 139");
+  eq(await page.locator(change("#number-error")).isHidden(), true, "no error while typing");
+  await page.keyboard.press("Tab");
+  eq(await text(page, change("#number-error")), "This phone number is too short.", "the number's error after blur");
+  eq(await page.getAttribute(change("#number"), "aria-invalid"), "true", "aria-invalid on the number");
+  await page.fill(change("#number"), `+86 ${number.slice(0, 3)}-${number.slice(3, 7)}-${number.slice(7)}`);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+  await until("the code input focused", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  const masked = `+86 ${number.slice(0, 3)}****${number.slice(7)}`;
+  eq(await text(page, change("[role=status]")), `A code was sent to ${masked}.`, "the announcement");
+  eq(await text(page, change("label[for=new-code]")), `Code sent to ${masked}`, "the code's label");
+  const button = page.locator(change("#new-code ~ button"));
+  assert(/^Send again in \d+ s$/.test(await button.innerText()), `countdown on the send button: ${await button.innerText()}`);
+  assert(await button.isDisabled(), "send is disabled during the cooldown");
+  const code = await latestCode("CHANNEL_BIND_PHONE", number);
+  await page.keyboard.type(wrong(code));
+  await page.keyboard.press("Enter");
+  await until("the code's error", async () => (await page.getAttribute(change("#new-code"), "aria-invalid")) === "true");
+  assert((await text(page, change("#new-code-error"))).length > 0, "the wrong code's error is on its field");
+  eq(await page.getAttribute(change("#number"), "aria-invalid"), "false", "only the code field is marked");
+  eq(await focused(page, "genauth-change-phone"), "new-code", "focus back on the code");
+  await page.fill(change("#new-code"), code);
+  await page.keyboard.press("Enter");
+  await until("the confirm button focused", async () => (await page.evaluate(() => document.querySelector("genauth-change-phone").shadowRoot.activeElement?.textContent)) === `Change to ${masked}`);
+  await page.keyboard.press("Enter");
+  await until("done", async () => (await text(page, change("[part=done]"))) === `Your phone number is now ${masked}.`);
+  eq((await dev("GET", `users/${user.userId}`)).phone, number, "the emulator holds the new number");
+  const outcomes = await page.evaluate(() => window.outcomes);
+  const done = outcomes.find((o) => o.type === "genauth-done");
+  eq(JSON.stringify(done), JSON.stringify({ type: "genauth-done", kind: "change", maskedNumber: masked }), "the done event");
+  for (const o of outcomes) {
+    const said = JSON.stringify(o);
+    assert(!said.includes(code) && !said.includes(user.accessToken) && !said.includes(number), `an event holds a secret: ${said}`);
+  }
+  await page.close();
+});
+
+await flow("change with the current number's code too, in Chinese", async () => {
+  await dev("PUT", "settings", { verifyOldPhone: true });
+  const user = await newUser();
+  const page = await open(user, "&lang=zh-CN&verify-old");
+  eq(await text(page, change("h2")), "更换手机号", "title in Chinese");
+  const number = freshNumber();
+  await page.fill(change("#number"), number);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+  await until("the new code's input focused", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
+  await until("the current number read", async () => (await text(page, change("label[for=current-code]"))) === `发送至 ${current} 的验证码`);
+  await page.click(change("#current-code ~ button"));
+  await until("the current code's input focused", async () => (await focused(page, "genauth-change-phone")) === "current-code");
+  await page.fill(change("#new-code"), await latestCode("CHANNEL_BIND_PHONE", number));
+  await page.fill(change("#current-code"), await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
+  await page.keyboard.press("Enter");
+  await until("the confirm step", async () => (await text(page, change("[role=status]"))) === "验证成功，请确认更换。");
+  await page.keyboard.press("Enter");
+  await until("done", async () => (await text(page, change("[part=done]"))).startsWith("手机号已更换为"));
+  eq((await dev("GET", `users/${user.userId}`)).phone, number, "the emulator holds the new number");
+  await dev("PUT", "settings", { verifyOldPhone: false });
+  await page.close();
+});
+
+await flow("a reload during a cooldown shows it again", async () => {
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  const number = freshNumber();
+  await page.fill(change("#number"), number);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  await page.fill(change("#number"), number);
+  const button = page.locator(change("#new-code ~ button"));
+  await until("the stored cooldown on the button", async () => /^Send again in \d+ s$/.test(await button.innerText()));
+  assert(await button.isDisabled(), "still disabled after the reload");
+  await page.close();
+});
+
+await flow("removal: code to the current number, then removed", async () => {
+  const user = await newUser(true);
+  const page = await open(user, "&lang=en-US");
+  const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
+  await until("the current number read", async () => (await text(page, remove("label"))) === `Code sent to ${current}`);
+  await page.click(remove("#code ~ button"));
+  await until("the code input focused", async () => (await focused(page, "genauth-remove-phone")) === "code");
+  await page.keyboard.type(await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
+  await page.keyboard.press("Enter");
+  await until("removed", async () => (await text(page, remove("[part=done]"))) === "Your phone number was removed.");
+  eq((await dev("GET", `users/${user.userId}`)).phone, null, "the emulator holds no number");
+  const done = (await page.evaluate(() => window.outcomes)).find((o) => o.type === "genauth-done");
+  eq(done?.maskedNumber, current, "the done event names the removed number, masked");
+  await page.close();
+});
+
+await browser.close();
+emulator.kill("SIGTERM");
+fs.rmSync(site, { recursive: true, force: true });
+const failed = results.filter(([, e]) => e);
+if (problems.length) console.log(`problems on the pages:\n  ${problems.join("\n  ")}`);
+console.log(`elements: ${results.length - failed.length} passed, ${failed.length + (problems.length ? 1 : 0)} failed`);
+process.exit(failed.length || problems.length ? 1 : 0);
