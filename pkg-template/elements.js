@@ -59,7 +59,8 @@ const TEXT = {
 };
 
 const CSS = `
-:host{display:block;font:var(--genauth-font,inherit);color:var(--genauth-fg,CanvasText);
+:host{display:block;font:var(--genauth-font,inherit);color-scheme:light dark;color:var(--genauth-fg,CanvasText);
+background:var(--genauth-bg,Canvas);padding:1em;border-radius:var(--genauth-radius,6px);
 --a:var(--genauth-accent,#0b57d0);--r:var(--genauth-radius,6px);--e:var(--genauth-error,#b3261e);max-width:28rem}
 @media (prefers-color-scheme:dark){:host{--a:var(--genauth-accent,#a8c7fa);--e:var(--genauth-error,#f2b8b5)}}
 [hidden]{display:none!important}

@@ -105,6 +105,19 @@ async function open(user, query = "") {
   await page.waitForSelector("body[data-ready=true]");
   return page;
 }
+// axe-core's scan, run in the page (through the DevTools protocol, which the page's CSP does not
+// govern): every serious or critical violation is a problem.
+const AXE = fs.readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+let scans = 0;
+async function axe(page, label) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+  scans++;
+  for (const v of found) problems.push(`axe, ${label}: ${v}`);
+}
+
 const change = (sel) => `genauth-change-phone ${sel}`;
 const remove = (sel) => `genauth-remove-phone ${sel}`;
 const text = (page, sel) => page.locator(sel).innerText();
@@ -128,6 +141,7 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   const user = await newUser();
   const page = await open(user, "&lang=en-US");
   eq(await text(page, change("h2")), "Change phone number", "title");
+  await axe(page, "en-US, light, start");
   const number = freshNumber();
   await page.focus(change("#number"));
   // Half typed: no error while typing; its problem once the field is left.
@@ -136,6 +150,7 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   await page.keyboard.press("Tab");
   eq(await text(page, change("#number-error")), "This phone number is too short.", "the number's error after blur");
   eq(await page.getAttribute(change("#number"), "aria-invalid"), "true", "aria-invalid on the number");
+  await axe(page, "en-US, light, a number's error");
   await page.fill(change("#number"), `+86 ${number.slice(0, 3)}-${number.slice(3, 7)}-${number.slice(7)}`);
   await page.focus(change("#number"));
   await page.keyboard.press("Enter");
@@ -146,6 +161,7 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   const button = page.locator(change("#new-code ~ button"));
   assert(/^Send again in \d+ s$/.test(await button.innerText()), `countdown on the send button: ${await button.innerText()}`);
   assert(await button.isDisabled(), "send is disabled during the cooldown");
+  await axe(page, "en-US, light, codes");
   const code = await latestCode("CHANNEL_BIND_PHONE", number);
   await page.keyboard.type(wrong(code));
   await page.keyboard.press("Enter");
@@ -156,8 +172,10 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   await page.fill(change("#new-code"), code);
   await page.keyboard.press("Enter");
   await until("the confirm button focused", async () => (await page.evaluate(() => document.querySelector("genauth-change-phone").shadowRoot.activeElement?.textContent)) === `Change to ${masked}`);
+  await axe(page, "en-US, light, confirm");
   await page.keyboard.press("Enter");
   await until("done", async () => (await text(page, change("[part=done]"))) === `Your phone number is now ${masked}.`);
+  await axe(page, "en-US, light, done");
   eq((await dev("GET", `users/${user.userId}`)).phone, number, "the emulator holds the new number");
   const outcomes = await page.evaluate(() => window.outcomes);
   const done = outcomes.find((o) => o.type === "genauth-done");
@@ -173,7 +191,9 @@ await flow("change with the current number's code too, in Chinese", async () => 
   await dev("PUT", "settings", { verifyOldPhone: true });
   const user = await newUser();
   const page = await open(user, "&lang=zh-CN&verify-old");
+  await page.emulateMedia({ colorScheme: "dark" });
   eq(await text(page, change("h2")), "更换手机号", "title in Chinese");
+  await axe(page, "zh-CN, dark, start");
   const number = freshNumber();
   await page.fill(change("#number"), number);
   await page.focus(change("#number"));
@@ -185,8 +205,10 @@ await flow("change with the current number's code too, in Chinese", async () => 
   await until("the current code's input focused", async () => (await focused(page, "genauth-change-phone")) === "current-code");
   await page.fill(change("#new-code"), await latestCode("CHANNEL_BIND_PHONE", number));
   await page.fill(change("#current-code"), await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
+  await axe(page, "zh-CN, dark, codes");
   await page.keyboard.press("Enter");
   await until("the confirm step", async () => (await text(page, change("[role=status]"))) === "验证成功，请确认更换。");
+  await axe(page, "zh-CN, dark, confirm");
   await page.keyboard.press("Enter");
   await until("done", async () => (await text(page, change("[part=done]"))).startsWith("手机号已更换为"));
   eq((await dev("GET", `users/${user.userId}`)).phone, number, "the emulator holds the new number");
@@ -214,10 +236,15 @@ await flow("a reload during a cooldown shows it again", async () => {
 await flow("removal: code to the current number, then removed", async () => {
   const user = await newUser(true);
   const page = await open(user, "&lang=en-US");
+  // Usable at 320 px: nothing wider than the screen.
+  await page.setViewportSize({ width: 320, height: 800 });
   const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
   await until("the current number read", async () => (await text(page, remove("label"))) === `Code sent to ${current}`);
   await page.click(remove("#code ~ button"));
   await until("the code input focused", async () => (await focused(page, "genauth-remove-phone")) === "code");
+  await axe(page, "en-US, light, removal code");
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(wide <= 320, `the page is ${wide} px wide at a 320 px viewport`);
   await page.keyboard.type(await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
   await page.keyboard.press("Enter");
   await until("removed", async () => (await text(page, remove("[part=done]"))) === "Your phone number was removed.");
@@ -232,5 +259,6 @@ emulator.kill("SIGTERM");
 fs.rmSync(site, { recursive: true, force: true });
 const failed = results.filter(([, e]) => e);
 if (problems.length) console.log(`problems on the pages:\n  ${problems.join("\n  ")}`);
+console.log(`axe-core: ${scans} scans, ${problems.filter((p) => p.startsWith("axe")).length} serious or critical violations`);
 console.log(`elements: ${results.length - failed.length} passed, ${failed.length + (problems.length ? 1 : 0)} failed`);
 process.exit(failed.length || problems.length ? 1 : 0);
