@@ -245,6 +245,31 @@ try {
   assert(await phone.inputValue() === "" && await send.isDisabled(), "coming back: not a fresh flow");
   await dev("faults", null, "DELETE");
 
+  // 7. The drop-in element under React 19 (?element): the client passed as a prop, the whole
+  //    change through the element, its genauth-done event heard by the component.
+  const rand = () => `177${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  const owner = await dev("users", { phone: rand(), phoneCountryCode: "+86", email: `e${Date.now()}@example.com` });
+  const logs = [];
+  page.on("console", (m) => m.type() === "log" && logs.push(m.text()));
+  const qe = new URLSearchParams({ appId: APP_ID, appHost: opt.emulator, accessToken: owner.accessToken, element: "" });
+  await page.goto(`${server.origin}/?${qe}`);
+  const target = rand();
+  const typed = page.locator("genauth-change-phone #number");
+  await typed.fill(`${target.slice(0, 3)} ${target.slice(3, 7)} ${target.slice(7)}`);
+  await typed.press("Enter");
+  await page.locator("genauth-change-phone #new-code").waitFor({ timeout: 5000 });
+  const sent = (await dev(`sms?phoneNumber=${target}`)).filter((m) => m.channel === "CHANNEL_BIND_PHONE").pop()?.code;
+  assert(sent, `the element sent no code to ${target}`);
+  await page.locator("genauth-change-phone #new-code").fill(sent);
+  await page.locator("genauth-change-phone #new-code").press("Enter");
+  const change = page.locator("genauth-change-phone button", { hasText: /^Change to / });
+  await change.waitFor({ timeout: 5000 });
+  await change.click();
+  await page.locator("genauth-change-phone [part=done]", { hasText: "Your phone number is now" }).waitFor({ timeout: 5000 });
+  const owned = await dev(`users/${owner.userId}`);
+  assert(owned.phone === target, `through the element: the emulator's user has ${owned.phone}, expected ${target}`);
+  assert(logs.some((l) => l === `changed to +86 ${target.slice(0, 3)}****${target.slice(7)}`), `the genauth-done event was not heard: ${JSON.stringify(logs)}`);
+
   await page.waitForTimeout(200); // anything late (a settled promise, a timer) has had its turn
   const seen = await problems();
   const counts = `${seen.consoleErrors.length} console errors, ${seen.pageErrors.length} page errors, ${seen.rejections.length} unhandled rejections`;
@@ -253,7 +278,7 @@ try {
   console.log(`react (${opt.mode}): React ${react.development ? "development" : "production"} build under StrictMode; ` +
     `${opt.old} -> ${after.phone} ("${done.trim()}"); 1 send-sms for a double click ("${resend.trim()}"); ` +
     `wrong code: "${refusal.trim()}"; 1 update-phone for a double click; the server's 429 shown ("${throttled.trim()}"), Send back after it; unmount mid-send closed the request after ` +
-    `${closed.closedAfterMs} ms; ${counts}`);
+    `${closed.closedAfterMs} ms; <genauth-change-phone client={client}> changed a number; ${counts}`);
   console.log(`react (${opt.mode}): ok in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 } catch (e) {
   // What the page said is usually the reason.

@@ -4,12 +4,13 @@
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { ChangePhone } from "./ChangePhone";
+import { ChangePhoneElement } from "./ChangePhoneElement";
 
 function App() {
   const [open, setOpen] = useState(true);
   return (
     <main>
-      {open && <ChangePhone />}
+      {open && (new URLSearchParams(location.search).has("element") ? <ChangePhoneElement /> : <ChangePhone />)}
       <button id="toggle" onClick={() => setOpen(!open)}>{open ? "Close" : "Change your number"}</button>
     </main>
   );

@@ -1,0 +1,2 @@
+// Types only (elements-react.d.ts): React 19 JSX declarations of the drop-in elements.
+export {};
