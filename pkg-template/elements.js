@@ -65,7 +65,7 @@ background:var(--genauth-bg,Canvas);padding:1em;border-radius:var(--genauth-radi
 @media (prefers-color-scheme:dark){:host{--a:var(--genauth-accent,#a8c7fa);--e:var(--genauth-error,#f2b8b5)}}
 [hidden]{display:none!important}
 h2{font-size:1.15em;margin:0 0 .75em}
-form{display:grid;gap:.5em;margin:0 0 1em}
+form{display:grid;gap:.75em;margin:0 0 1em}[part=code]{display:grid;gap:.35em}
 label{font-weight:600}
 input{font:inherit;padding:.5em .6em;border:1px solid GrayText;border-radius:var(--r);background:Field;color:FieldText;min-width:0}
 input[aria-invalid=true]{border-color:var(--e)}

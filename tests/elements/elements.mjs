@@ -118,6 +118,15 @@ async function axe(page, label) {
   for (const v of found) problems.push(`axe, ${label}: ${v}`);
 }
 
+// Screenshots of the elements: artifacts/elements/, and the README's in docs/screenshots/.
+const SHOTS = path.join(ROOT, "artifacts/elements");
+fs.mkdirSync(SHOTS, { recursive: true });
+async function shot(page, host, name) {
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.locator(host).screenshot({ path: file });
+  fs.copyFileSync(file, path.join(ROOT, "docs/screenshots", `${name}.png`));
+}
+
 const change = (sel) => `genauth-change-phone ${sel}`;
 const remove = (sel) => `genauth-remove-phone ${sel}`;
 const text = (page, sel) => page.locator(sel).innerText();
@@ -162,6 +171,7 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   assert(/^Send again in \d+ s$/.test(await button.innerText()), `countdown on the send button: ${await button.innerText()}`);
   assert(await button.isDisabled(), "send is disabled during the cooldown");
   await axe(page, "en-US, light, codes");
+  await shot(page, "genauth-change-phone", "elements-change-en-light");
   const code = await latestCode("CHANNEL_BIND_PHONE", number);
   await page.keyboard.type(wrong(code));
   await page.keyboard.press("Enter");
@@ -206,6 +216,7 @@ await flow("change with the current number's code too, in Chinese", async () => 
   await page.fill(change("#new-code"), await latestCode("CHANNEL_BIND_PHONE", number));
   await page.fill(change("#current-code"), await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
   await axe(page, "zh-CN, dark, codes");
+  await shot(page, "genauth-change-phone", "elements-change-zh-dark");
   await page.keyboard.press("Enter");
   await until("the confirm step", async () => (await text(page, change("[role=status]"))) === "验证成功，请确认更换。");
   await axe(page, "zh-CN, dark, confirm");
@@ -236,13 +247,15 @@ await flow("a reload during a cooldown shows it again", async () => {
 await flow("removal: code to the current number, then removed", async () => {
   const user = await newUser(true);
   const page = await open(user, "&lang=en-US");
-  // Usable at 320 px: nothing wider than the screen.
-  await page.setViewportSize({ width: 320, height: 800 });
+  await page.setViewportSize({ width: 360, height: 800 });
   const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
   await until("the current number read", async () => (await text(page, remove("label"))) === `Code sent to ${current}`);
   await page.click(remove("#code ~ button"));
   await until("the code input focused", async () => (await focused(page, "genauth-remove-phone")) === "code");
   await axe(page, "en-US, light, removal code");
+  await shot(page, "genauth-remove-phone", "elements-remove-en-360");
+  // Usable at 320 px: nothing wider than the screen.
+  await page.setViewportSize({ width: 320, height: 800 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(wide <= 320, `the page is ${wide} px wide at a 320 px viewport`);
   await page.keyboard.type(await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
