@@ -97,11 +97,13 @@ node tests/ts/quick-start.mjs
 step "end-to-end: the demo page in headless Chromium (Playwright)"
 node tests/e2e/demo.mjs
 
-step "end-to-end: the drop-in elements (genauth-phone/elements) in headless Chromium"
+step "end-to-end: the drop-in elements (genauth-phone/elements) in headless Chromium and Firefox"
 node tests/elements/elements.mjs
+node tests/elements/elements.mjs --firefox
 
 step "end-to-end: the same flows in WebKit (WebDriver)"
 node tests/e2e/demo.mjs --webkit
+node tests/elements/elements.mjs --webkit
 
 step "the npm package: packed, then used from Vite, webpack, Node ESM/CJS, a page, a worker, tsc"
 tests/consumers/run.sh

@@ -8,12 +8,21 @@
 // page's own `data-ready` marker still proves it initialised.
 
 import fs from "node:fs";
-import { startWebKit } from "../webkit/webdriver.mjs";
+import { startFirefox, startWebKit } from "../webkit/webdriver.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const KEYS = { Enter: "\uE007", Space: " ", ArrowRight: "\uE014", Tab: "\uE004" };
 
 function installWatch() {
+  // "host inner": `inner` in the open shadow root of `host` (the drop-in elements); any other
+  // selector as the document has it.
+  window.__deep = (sel, all) => {
+    const at = sel.indexOf(" ");
+    const host = at > 0 ? document.querySelector(sel.slice(0, at)) : null;
+    const root = host && host.shadowRoot ? host.shadowRoot : document;
+    const inner = root === document ? sel : sel.slice(at + 1);
+    return all ? root.querySelectorAll(inner) : root.querySelector(inner);
+  };
   if (window.__e2e) return;
   window.__e2e = [];
   const push = (kind, detail) => window.__e2e.push({ kind, detail });
@@ -28,8 +37,11 @@ function installWatch() {
     push("csp", { directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample }));
 }
 
-export async function webkitContext() {
-  const session = await startWebKit();
+/** Firefox under geckodriver, behind the same page API. */
+export const firefoxContext = () => webkitContext(startFirefox);
+
+export async function webkitContext(start = startWebKit) {
+  const session = await start();
   let current = null;
   return {
     session,
@@ -73,20 +85,37 @@ class WebKitPage {
     await this.s.run(installWatch);
   }
 
+  async reload() {
+    await this.drain();
+    await this.s.cmd("POST", "/refresh", {});
+    await this.s.run(installWatch);
+  }
+
   /** Key presses to the focused element, as a person types them. */
   keys(list) {
     const actions = list.flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]);
     return this.s.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
   }
 
-  evaluate(fn) {
-    return this.s.run(fn);
+  evaluate(fn, ...args) {
+    return this.s.run(fn, ...args);
+  }
+
+  /** Runs a script's source (a library, say) in the page. */
+  addScript(source) {
+    return this.s.cmd("POST", "/execute/sync", { script: `${source}\n;return null;`, args: [] });
+  }
+
+  /** `return await (fn)(...args)` in the page. */
+  evaluateAsync(fn, ...args) {
+    const script = `const done = arguments[arguments.length - 1]; Promise.resolve((${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1))).then(done, (e) => done({ error: String(e) }));`;
+    return this.s.cmd("POST", "/execute/async", { script, args });
   }
 
   /** Playwright's "visible": a box, and not visibility:hidden. */
   state(selector) {
     return this.s.run((sel) => {
-      const all = document.querySelectorAll(sel);
+      const all = (window.__deep || ((q, a) => (a ? document.querySelectorAll(q) : document.querySelector(q))))(sel, true);
       const el = all[0];
       if (!el) return { count: 0 };
       const r = el.getBoundingClientRect();
@@ -111,7 +140,7 @@ class WebKitPage {
 
   getAttribute(selector, name) {
     return this.s.run((sel, n) => {
-      const el = document.querySelector(sel);
+      const el = (window.__deep || ((q, a) => (a ? document.querySelectorAll(q) : document.querySelector(q))))(sel);
       return el ? el.getAttribute(n) : null;
     }, selector, name);
   }
@@ -134,18 +163,42 @@ class WebKitPage {
       isDisabled: async () => (await st()).disabled,
       count: async () => (await this.state(selector)).count,
       boundingBox: async () => (await st()).box,
+      /** An element of the document (not of a shadow root), as WebDriver shoots it. */
+      screenshot: async ({ path }) => {
+        const id = await this.s.find(selector);
+        fs.writeFileSync(path, Buffer.from(await this.s.cmd("GET", `/element/${id}/screenshot`), "base64"));
+      },
     };
   }
 
   focus(selector) {
-    return this.s.run((sel) => document.querySelector(sel).focus(), selector);
+    return this.s.run((sel) => (window.__deep || ((q, a) => (a ? document.querySelectorAll(q) : document.querySelector(q))))(sel).focus(), selector);
   }
 
-  click(selector) {
+  /** Whether `selector` is inside a shadow root, which WebDriver's selectors do not reach. */
+  inShadow(selector) {
+    return this.s.run((sel) => {
+      const el = (window.__deep || ((q, a) => (a ? document.querySelectorAll(q) : document.querySelector(q))))(sel);
+      return Boolean(el) && el.getRootNode() !== document;
+    }, selector);
+  }
+
+  async click(selector) {
+    if (await this.inShadow(selector)) return this.s.run((sel) => window.__deep(sel).click(), selector);
     return this.s.click(selector);
   }
 
   async fill(selector, value) {
+    if (await this.inShadow(selector)) {
+      // Emptied and focused by script, then typed as keys, so the page sees input events.
+      await this.s.run((sel) => {
+        const el = window.__deep(sel);
+        el.value = "";
+        el.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+        el.focus();
+      }, selector);
+      return this.keys([...value]);
+    }
     const id = await this.s.find(selector);
     await this.s.clear(id);
     await this.s.sendKeys(id, value);

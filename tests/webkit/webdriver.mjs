@@ -1,7 +1,9 @@
 // WebKit (WebKitGTK's MiniBrowser) under W3C WebDriver, from Node with nothing but
 // fetch: Playwright cannot drive WebKitGTK, and nothing may be downloaded here.
 // Starts Xvfb (unless DISPLAY is set) and WebKitWebDriver on free ports, opens the one
-// session WebKitWebDriver allows, and `quit()` closes all three.
+// session WebKitWebDriver allows, and `quit()` closes all three. `startFirefox()` does the
+// same for headless Firefox under geckodriver (Playwright's Firefox is a patched build that
+// cannot be downloaded here).
 
 import { execFileSync, spawn } from "node:child_process";
 import net from "node:net";
@@ -48,16 +50,28 @@ function startXvfb(children) {
   });
 }
 
-export async function startWebKit() {
+export function startWebKit() {
+  return startDriver(DRIVER, {
+    "webkitgtk:browserOptions": { binary: miniBrowser(), args: ["--automation"] },
+  }, true);
+}
+
+/** Firefox (headless) under geckodriver, the same W3C WebDriver commands. */
+export function startFirefox() {
+  return startDriver(process.env.GECKODRIVER || "geckodriver", { "moz:firefoxOptions": { args: ["-headless"] } }, false);
+}
+
+/** A WebDriver server on a free port (with Xvfb when `display` and no DISPLAY) and its one session. */
+async function startDriver(command_, capabilities, display) {
   const children = [];
   const quitChildren = () => {
     for (const c of children.reverse()) if (c.exitCode === null) c.kill("SIGTERM");
   };
   try {
     const env = { ...process.env };
-    if (!env.DISPLAY) env.DISPLAY = await startXvfb(children);
+    if (display && !env.DISPLAY) env.DISPLAY = await startXvfb(children);
     const port = await freePort();
-    const driver = spawn(DRIVER, [`--port=${port}`], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const driver = spawn(command_, [`--port=${port}`], { env, stdio: ["ignore", "ignore", "pipe"] });
     children.push(driver);
     let driverLog = "";
     driver.stderr.setEncoding("utf8");
@@ -68,17 +82,11 @@ export async function startWebKit() {
         await fetch(`${base}/status`);
         break;
       } catch {
-        if (i > 100) throw new Error(`WebKitWebDriver did not start: ${driverLog}`);
+        if (i > 100) throw new Error(`${command_} did not start: ${driverLog}`);
         await sleep(100);
       }
     }
-    const created = await command(base, "POST", "/session", {
-      capabilities: {
-        alwaysMatch: {
-          "webkitgtk:browserOptions": { binary: miniBrowser(), args: ["--automation"] },
-        },
-      },
-    });
+    const created = await command(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } });
     const session = new Session(`${base}/session/${created.sessionId}`, created.capabilities);
     session.quit = async () => {
       // One session at a time: delete it, or the next run's creation fails.
