@@ -21,6 +21,7 @@ const TEXT = {
     send: "Send code",
     resend: "Send again",
     wait: "Send again in {s} s",
+    waitFirst: "Send in {s} s",
     sending: "Sending…",
     verify: "Verify",
     verifying: "Verifying…",
@@ -43,6 +44,7 @@ const TEXT = {
     send: "获取验证码",
     resend: "重新发送",
     wait: "{s} 秒后可重新发送",
+    waitFirst: "{s} 秒后可发送",
     sending: "正在发送…",
     verify: "验证",
     verifying: "正在验证…",
@@ -232,7 +234,7 @@ class FlowElement extends Base {
     const t = this.t;
     const left = Math.ceil(((send?.cooldownUntil || 0) - Date.now()) / 1000);
     if (busy) return t.sending;
-    if (left > 0) return fill(t.wait, "", left);
+    if (left > 0) return fill(send?.sent ? t.wait : t.waitFirst, "", left);
     return send?.sent ? t.resend : t.send;
   }
 }

@@ -257,8 +257,58 @@ await flow("a reload during a cooldown shows it again", async () => {
   await page.waitForSelector("body[data-ready=true]");
   await page.fill(change("#number"), number);
   const button = page.locator(change("#new-code ~ button"));
-  await until("the stored cooldown on the button", async () => /^Send again in \d+ s$/.test(await button.innerText()));
+  // Stored by the send before the reload; this flow has sent nothing yet: "Send in".
+  await until("the stored cooldown on the button", async () => /^Send in \d+ s$/.test(await button.innerText()));
   assert(await button.isDisabled(), "still disabled after the reload");
+  await page.close();
+});
+
+await flow("a number edited after a send starts its code over; going back keeps the first", async () => {
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  const [first, second] = [freshNumber(), freshNumber()];
+  await page.fill(change("#number"), first);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  const button = page.locator(change("#new-code ~ button"));
+  await page.fill(change("#number"), second);
+  // Typed without a country code: shown without one (the flow adds none).
+  const maskedSecond = `${second.slice(0, 3)}****${second.slice(7)}`;
+  await until("the code row for the new number", async () => (await text(page, change("label[for=new-code]"))) === `Code sent to ${maskedSecond}`);
+  eq(await button.innerText(), "Send code", "no resend for a number never sent to");
+  assert(await page.locator(change("form:nth-of-type(2) > button")).isDisabled(), "verify waits for a code to the new number");
+  await page.fill(change("#number"), first);
+  await until("the first number's countdown again", async () => /^Send again in \d+ s$/.test(await button.innerText()));
+  await page.close();
+});
+
+await flow("the server's 429: its words, and its wait on the button", async () => {
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  const number = freshNumber();
+  const settings = await dev("GET", "settings");
+  await dev("PUT", "settings", { smsCooldownSecs: 3 });
+  try {
+    // A code from elsewhere a moment ago: the server refuses this one with 429.
+    const elsewhere = await fetch(`${api}/api/v3/send-sms`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-authing-app-id": "emulator-app" },
+      body: JSON.stringify({ channel: "CHANNEL_BIND_PHONE", phoneNumber: number }),
+    }).then((r) => r.json());
+    eq(elsewhere.statusCode, 200, "a code from elsewhere");
+    await page.fill(change("#number"), number);
+    await page.focus(change("#number"));
+    await page.keyboard.press("Enter");
+    await until("the refusal above the form", async () => (await text(page, change("#alert"))) === "Please wait a moment before asking for another code.");
+    const button = page.locator(change("#new-code ~ button"));
+    assert(/^Send in [1-3] s$/.test(await button.innerText()) && (await button.isDisabled()), `the server's wait on the button: ${await button.innerText()}`);
+    await until("Send back after the wait", async () => (await button.innerText()) === "Send code" && !(await button.isDisabled()), 6000);
+    const failed = (await page.evaluate(() => window.outcomes)).find((o) => o.type === "genauth-failed");
+    eq(failed?.code, "SMS_COOLDOWN", "the failed event's code");
+  } finally {
+    await dev("PUT", "settings", settings);
+  }
   await page.close();
 });
 
