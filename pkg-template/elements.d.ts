@@ -14,8 +14,9 @@ export declare class RemovePhoneElement extends GenAuthFlowElement {}
 /** `genauth-done`: the change or removal was applied. Never a token or a code. */
 export interface GenAuthDoneDetail {
   kind: "change" | "removal";
-  /** The new number (change) or the removed one, masked: "+86 138****8000". */
-  maskedNumber: string;
+  /** The new number (change) or the removed one, masked: "+86 138****8000" (null for a
+   *  removal whose number the flow never read). */
+  maskedNumber: string | null;
 }
 /** `genauth-failed`: a step failed; `message` is the one the element showed. */
 export interface GenAuthFailedDetail {
@@ -32,6 +33,11 @@ declare global {
     "genauth-remove-phone": RemovePhoneElement;
   }
   interface HTMLElementEventMap {
+    "genauth-done": CustomEvent<GenAuthDoneDetail>;
+    "genauth-failed": CustomEvent<GenAuthFailedDetail>;
+  }
+  // The events bubble out of the shadow root: a listener on the document gets them typed too.
+  interface DocumentEventMap {
     "genauth-done": CustomEvent<GenAuthDoneDetail>;
     "genauth-failed": CustomEvent<GenAuthFailedDetail>;
   }

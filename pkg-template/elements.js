@@ -29,7 +29,7 @@ const TEXT = {
     removeIt: "Remove {n}",
     confirming: "Saving…",
     expires: "Confirm within {s} s.",
-    reading: "Reading your current number…",
+    yours: "your current number",
     sent: "A code was sent to {n}.",
     verified: "Verified. Confirm the change.",
     changed: "Your phone number is now {n}.",
@@ -52,7 +52,7 @@ const TEXT = {
     removeIt: "确认解绑 {n}",
     confirming: "正在保存…",
     expires: "请在 {s} 秒内确认。",
-    reading: "正在读取当前手机号…",
+    yours: "当前手机号",
     sent: "验证码已发送至 {n}。",
     verified: "验证成功，请确认更换。",
     changed: "手机号已更换为 {n}。",
@@ -65,7 +65,7 @@ const CSS = `
 background:var(--genauth-bg,Canvas);padding:1em;border-radius:var(--genauth-radius,6px);
 --a:var(--genauth-accent,#0b57d0);--r:var(--genauth-radius,6px);--e:var(--genauth-error,#b3261e);max-width:28rem}
 @media (prefers-color-scheme:dark){:host{--a:var(--genauth-accent,#a8c7fa);--e:var(--genauth-error,#f2b8b5)}}
-[hidden]{display:none!important}
+[hidden],:host([hidden]){display:none!important}
 h2{font-size:1.15em;margin:0 0 .75em}
 form{display:grid;gap:.75em;margin:0 0 1em}[part=code]{display:grid;gap:.35em}
 label{font-weight:600}
@@ -82,8 +82,12 @@ button:disabled{opacity:.6;cursor:default}
 let sheet = null;
 const Base = typeof HTMLElement === "undefined" ? class {} : HTMLElement;
 
-/** `{n}` and `{s}` filled in. */
-const fill = (text, n = "", s = "") => text.replace("{n}", n).replace("{s}", s);
+/** `{n}` and `{s}` filled in (by functions: a `$` in them is no replacement pattern). */
+const fill = (text, n = "", s = "") => text.replace("{n}", () => n).replace("{s}", () => s);
+/** The texts of a language tag: en* is English, anything else Chinese. */
+const texts = (lang) => TEXT[/^en/i.test(lang || "") ? "en-US" : "zh-CN"];
+/** Failures that are no step's outcome for the person: cancelled, or the page's own misuse. */
+const NOT_SHOWN = ["ABORTED", "INVALID_STATE", "CLIENT_FREED"];
 const h = (tag, props = {}, ...children) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) k in el ? (el[k] = v) : el.setAttribute(k, v);
@@ -93,10 +97,11 @@ const h = (tag, props = {}, ...children) => {
 
 /** What both elements share: the client, the flow, rendering on every change of its state. */
 class FlowElement extends Base {
-  static observedAttributes = ["lang", "verify-old-phone", "default-country-code"];
+  static observedAttributes = ["lang"];
   #client = null;
   #ticker = 0;
   #otp = null;
+  #leaving = false;
 
   constructor() {
     super();
@@ -108,65 +113,104 @@ class FlowElement extends Base {
     if (sheet) this.shadowRoot.adoptedStyleSheets = [sheet];
     this.flow = null;
     this.touched = false;
+    this.pending = 0;
+    this.shown = null;
+    // A `client` set before the element was defined hides the accessor: take it over.
+    if (Object.prototype.hasOwnProperty.call(this, "client")) {
+      const client = this.client;
+      delete this.client;
+      this.client = client;
+    }
   }
 
   get client() {
     return this.#client;
   }
   set client(client) {
-    this.#client = client || null;
+    client = client || null;
+    if (client === this.#client) return;
+    this.#client = client;
     this.restart();
   }
 
   connectedCallback() {
+    // Moved within the page (disconnected and connected again in one task): the same flow.
+    if (this.#leaving) {
+      this.#leaving = false;
+      return;
+    }
     this.restart();
   }
   disconnectedCallback() {
-    this.stop();
+    this.#leaving = true;
+    queueMicrotask(() => {
+      if (this.#leaving && !this.isConnected) {
+        this.#leaving = false;
+        this.stop();
+      }
+    });
   }
-  attributeChangedCallback(name) {
+  attributeChangedCallback(name, old, value) {
     // Attributes parsed before the element is connected come here first: nothing built yet.
     if (!this.status) return;
-    if (name === "lang") this.render();
-    else this.restart();
+    this.attribute?.(name, value);
+    this.render();
   }
 
   /** The texts of `lang`, else of the client's language. */
   get t() {
-    const lang = this.getAttribute("lang") || this.#client?.lang;
-    return TEXT[lang] || TEXT["zh-CN"];
+    return texts(this.getAttribute("lang") || this.#client?.lang);
   }
 
+  /** Retires the flow (a confirm already sent still finishes) and everything that watched it. */
   stop() {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.flow?.cancel();
+    this.flow?.free();
+    this.flow = null;
     this.#otp?.abort();
     clearInterval(this.#ticker);
     this.#ticker = 0;
   }
 
+  /** A new flow on the client (when connected), with its inputs emptied. */
   restart() {
     this.stop();
-    this.flow = null;
+    if (!this.status) this.build();
+    for (const input of this.shadowRoot.querySelectorAll("input")) input.value = "";
+    this.touched = false;
+    this.shown = null;
+    this.say("");
     if (this.isConnected && this.#client) {
-      this.flow = this.create(this.#client);
-      this.unsubscribe = this.flow.subscribe(() => this.render());
+      try {
+        this.flow = this.create(this.#client);
+        this.unsubscribe = this.flow.subscribe(() => this.render());
+      } catch (e) {
+        // A retired client: its error above the form, nothing thrown from a setter.
+        this.flow = null;
+        this.alert.hidden = false;
+        this.alert.textContent = e?.message ?? String(e);
+        return;
+      }
     }
-    this.build();
     this.render();
   }
 
-  /** Runs a step: its outcome is announced, and a failure moves focus to its field. */
+  /** Runs a step of the current flow; a later flow does not show its outcome. A failure the
+   *  person can act on goes to its field (or above the form), with the focus. */
   async step(run, done) {
+    const flow = this.flow;
+    this.pending++;
     const error = await run();
-    if (error) {
-      this.emit("genauth-failed", { kind: this.kind, code: error.code, reason: error.reason, field: error.field, message: error.message });
-      this.say(error.message);
-      this.fieldOf(error)?.focus();
-    } else if (done) {
-      done();
-    }
+    this.pending--;
+    if (flow !== this.flow) return;
+    if (!error) return done?.();
+    if (NOT_SHOWN.includes(error.code)) return;
+    this.shown = error;
+    this.emit("genauth-failed", { kind: this.kind, code: error.code, reason: error.reason, field: error.field, message: error.message });
+    this.say("");
+    this.render();
+    (this.fieldOf(error) || this.alert).focus();
   }
 
   emit(type, detail) {
@@ -176,6 +220,13 @@ class FlowElement extends Base {
   /** The one polite announcement of a change (never of a countdown). */
   say(text) {
     if (this.status) this.status.textContent = text;
+  }
+
+  /** A failure that came without a step of ours (a token that expired, a read that failed):
+   *  announced once. */
+  announce(error) {
+    if (error && error !== this.shown && !this.pending && !this.fieldOf(error)) this.say(error.message);
+    this.shown = error;
   }
 
   /** Re-renders every second while a countdown runs (cooldowns, the token's life). */
@@ -188,23 +239,35 @@ class FlowElement extends Base {
     }
   }
 
-  /** Offers the SMS code to `input` where the browser reads it (WebOTP), until the next step. */
+  /** Offers the SMS code to `input` where the browser reads it (WebOTP), until the step changes. */
   listenForCode(input) {
-    this.#otp?.abort();
+    this.stopListening();
     if (typeof window === "undefined" || !("OTPCredential" in window)) return;
     this.#otp = new AbortController();
     navigator.credentials.get({ otp: { transport: ["sms"] }, signal: this.#otp.signal })
       .then((otp) => { if (otp?.code && !input.value) input.value = otp.code; }, () => {});
   }
+  stopListening() {
+    this.#otp?.abort();
+    this.#otp = null;
+  }
 
-  /** A form with its heading, its live region and a line for errors without a field. */
-  frame(title) {
-    const root = this.shadowRoot;
-    root.replaceChildren();
+  /** The box with its heading, its live region and a line for errors without a field; its
+   *  `lang` is the language its texts are in. */
+  frame() {
+    this.box = h("div", { part: "box" });
     this.status = h("p", { className: "note", part: "status", role: "status" });
-    this.alert = h("p", { className: "err", part: "error", id: "alert", hidden: true });
-    root.append(h("h2", { part: "title" }, title), this.alert);
-    return root;
+    this.alert = h("p", { className: "err", part: "error", id: "alert", hidden: true, tabIndex: -1 });
+    this.heading = h("h2", { part: "title" });
+    this.box.append(this.heading, this.alert);
+    this.shadowRoot.replaceChildren(this.box);
+    return this.box;
+  }
+
+  /** Texts common to both, each render. */
+  common(title) {
+    this.box.lang = this.getAttribute("lang") || this.#client?.lang || "zh-CN";
+    this.heading.textContent = title;
   }
 
   /** A labelled input with its own error line (aria-describedby). */
@@ -212,7 +275,15 @@ class FlowElement extends Base {
     const input = h("input", { id, part: "input", ...props });
     const error = h("p", { className: "err", part: "error", id: `${id}-error`, hidden: true });
     input.setAttribute("aria-describedby", error.id);
-    return [h("label", { htmlFor: id, part: "label" }, label), input, error];
+    return [h("label", { htmlFor: id, id: `${id}-label`, part: "label" }, label), input, error];
+  }
+
+  /** A send button, named with the code's label too ("Send code" alone says not which). */
+  sendButton(id, onClick) {
+    const button = h("button", { type: "button", className: "quiet", part: "button send" });
+    button.setAttribute("aria-describedby", `${id}-label`);
+    button.addEventListener("click", onClick);
+    return button;
   }
 
   /** Shows `error` on its field (or above the form), and clears the others. */
@@ -241,15 +312,22 @@ class FlowElement extends Base {
 
 /** `<genauth-change-phone>`: the new number, its code (and the current number's), the change. */
 class ChangePhoneElement extends FlowElement {
+  static observedAttributes = ["lang", "verify-old-phone", "default-country-code"];
   kind = "change";
 
   create(client) {
     return client.phoneChange({ verifyOldPhone: this.hasAttribute("verify-old-phone") });
   }
 
+  /** Attributes changed mid-flow go to the flow, which keeps what was done. */
+  attribute(name, value) {
+    if (name === "verify-old-phone") this.flow?.setVerifyOldPhone(value !== null);
+    if (name === "default-country-code" && this.number.value) this.flow?.setNewNumber(this.number.value, value);
+  }
+
   build() {
     const t = this.t;
-    const root = this.frame(t.change);
+    const root = this.frame();
     const [numberLabel, number, numberError] = this.field("number", t.number, {
       type: "tel", autocomplete: "tel", inputMode: "tel", spellcheck: false,
     });
@@ -267,7 +345,8 @@ class ChangePhoneElement extends FlowElement {
       e.preventDefault();
       this.touched = true;
       const s = this.flow?.state;
-      if (s?.step === "codes" && !s.sends[0]?.sent) this.send("new");
+      const first = s?.sends[0];
+      if (s?.step === "codes" && !s.busy && !first?.sent && !(first?.cooldownUntil > Date.now())) this.send("new");
       else this.render();
     });
     this.codes = { new: this.codeRow("new"), current: this.codeRow("current") };
@@ -278,6 +357,7 @@ class ChangePhoneElement extends FlowElement {
       const codes = { newCode: this.codes.new.input.value.trim() };
       if (this.flow.state.verifyOldPhone) codes.currentCode = this.codes.current.input.value.trim();
       this.step(() => this.flow.verify(codes), () => {
+        this.stopListening();
         this.say(this.t.verified);
         this.confirmButton.focus();
       });
@@ -289,11 +369,12 @@ class ChangePhoneElement extends FlowElement {
       e.preventDefault();
       const masked = this.flow.state.newNumber?.masked;
       this.step(() => this.flow.confirm(), () => {
-        this.say(fill(this.t.changed, masked));
+        this.say("");
+        this.doneLine.focus();
         this.emit("genauth-done", { kind: "change", maskedNumber: masked });
       });
     });
-    this.doneLine = h("p", { className: "note", part: "done" });
+    this.doneLine = h("p", { className: "note", part: "done", tabIndex: -1 });
     root.append(this.numberForm, this.codesForm, this.confirmForm, this.doneLine, this.status);
   }
 
@@ -302,8 +383,7 @@ class ChangePhoneElement extends FlowElement {
     const [label, input, error] = this.field(`${target}-code`, "", {
       autocomplete: "one-time-code", inputMode: "numeric", maxLength: 10, spellcheck: false,
     });
-    const button = h("button", { type: "button", className: "quiet", part: "button send" });
-    button.addEventListener("click", () => this.send(target));
+    const button = this.sendButton(`${target}-code`, () => this.send(target));
     return { target, label, input, button, row: h("div", { part: "code" }, label, h("div", { className: "row" }, input, button), error) };
   }
 
@@ -324,15 +404,17 @@ class ChangePhoneElement extends FlowElement {
   render() {
     const t = this.t;
     const s = this.flow?.state;
-    this.shadowRoot.querySelector("h2").textContent = t.change;
+    this.common(t.change);
     this.numberForm.querySelector("label").textContent = t.number;
     if (!s) {
       for (const form of [this.codesForm, this.confirmForm]) form.hidden = true;
       return;
     }
     const done = s.step === "done";
+    if (s.step !== "codes") this.stopListening();
     this.numberForm.hidden = done;
-    this.codesForm.hidden = done || s.step === "number";
+    // The codes while they are asked for; once verified, only the confirmation.
+    this.codesForm.hidden = s.step !== "codes";
     this.confirmForm.hidden = s.step !== "confirm";
     this.doneLine.hidden = !done;
     this.doneLine.textContent = done ? fill(t.changed, s.newNumber?.masked) : "";
@@ -341,9 +423,10 @@ class ChangePhoneElement extends FlowElement {
       const send = s.sends.find((x) => x.target === row.target);
       row.row.hidden = !send;
       if (!send) continue;
-      row.label.textContent = send.maskedNumber ? fill(t.codeFor, send.maskedNumber) : t.reading;
+      row.label.textContent = fill(t.codeFor, send.maskedNumber || t.yours);
       row.button.textContent = this.sendLabel(send, s.busy === `send-${row.target}`);
-      row.button.disabled = Boolean(s.busy) || !send.maskedNumber || send.cooldownUntil > Date.now();
+      // Not disabled while the current number is unknown: sending reads it (or says why not).
+      row.button.disabled = Boolean(s.busy) || send.cooldownUntil > Date.now();
       next = Math.max(next, send.cooldownUntil);
     }
     this.verifyButton.textContent = s.busy === "verify" ? t.verifying : t.verify;
@@ -356,6 +439,7 @@ class ChangePhoneElement extends FlowElement {
     // A number being typed shows its problem once the person leaves the field or submits.
     const typing = s.error && (s.error.field || "").startsWith("newPhone") && !this.touched;
     this.showError(typing ? null : s.error, [this.number, this.codes.new.input, this.codes.current.input]);
+    this.announce(s.error);
   }
 }
 
@@ -368,30 +452,30 @@ class RemovePhoneElement extends FlowElement {
   }
 
   build() {
-    const t = this.t;
-    const root = this.frame(t.remove);
+    const root = this.frame();
     const [label, input, error] = this.field("code", "", {
       autocomplete: "one-time-code", inputMode: "numeric", maxLength: 10, spellcheck: false,
     });
     this.code = input;
     this.label = label;
-    this.sendButton = h("button", { type: "button", className: "quiet", part: "button send" });
-    this.sendButton.addEventListener("click", () => this.step(() => this.flow.sendCode(), () => {
+    this.send = this.sendButton("code", () => this.step(() => this.flow.sendCode(), () => {
       this.say(fill(this.t.sent, this.flow.state.sends[0]?.maskedNumber));
       input.focus();
       this.listenForCode(input);
     }));
     this.confirmButton = h("button", { type: "submit", part: "button" });
-    this.form = h("form", { part: "form" }, label, h("div", { className: "row" }, input, this.sendButton), error, this.confirmButton);
+    this.form = h("form", { part: "form" }, label, h("div", { className: "row" }, input, this.send), error, this.confirmButton);
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const masked = this.flow.state.currentNumber?.masked;
+      const masked = this.flow.state.currentNumber?.masked ?? null;
       this.step(() => this.flow.confirm(input.value.trim()), () => {
-        this.say(this.t.removed);
+        this.stopListening();
+        this.say("");
+        this.doneLine.focus();
         this.emit("genauth-done", { kind: "removal", maskedNumber: masked });
       });
     });
-    this.doneLine = h("p", { className: "note", part: "done" });
+    this.doneLine = h("p", { className: "note", part: "done", tabIndex: -1 });
     root.append(this.form, this.doneLine, this.status);
   }
 
@@ -402,20 +486,22 @@ class RemovePhoneElement extends FlowElement {
   render() {
     const t = this.t;
     const s = this.flow?.state;
-    this.shadowRoot.querySelector("h2").textContent = t.remove;
+    this.common(t.remove);
     this.form.hidden = !s || s.step === "done";
     this.doneLine.hidden = s?.step !== "done";
     this.doneLine.textContent = s?.step === "done" ? t.removed : "";
     if (!s) return;
     const send = s.sends[0];
     const masked = send?.maskedNumber;
-    this.label.textContent = masked ? fill(t.codeFor, masked) : t.reading;
-    this.sendButton.textContent = this.sendLabel(send, s.busy === "send-current");
-    this.sendButton.disabled = Boolean(s.busy) || !masked || send.cooldownUntil > Date.now();
-    this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.removeIt, masked || "");
+    this.label.textContent = fill(t.codeFor, masked || t.yours);
+    this.send.textContent = this.sendLabel(send, s.busy === "send-current");
+    // Not disabled while the number is unknown: sending reads it (or says why not).
+    this.send.disabled = Boolean(s.busy) || send?.cooldownUntil > Date.now();
+    this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.removeIt, masked || t.yours);
     this.confirmButton.disabled = Boolean(s.busy) || !send?.sent;
     this.tick(send?.cooldownUntil || 0);
     this.showError(s.error, [this.code]);
+    this.announce(s.error);
   }
 }
 

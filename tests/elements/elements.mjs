@@ -188,9 +188,14 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   assert(await button.isDisabled(), "send is disabled during the cooldown");
   await axe(page, "en-US, light, codes");
   await shot(page, "genauth-change-phone", "elements-change-en-light");
+  // The announcement stays as it was while the countdown ticks (no chatter).
+  const said = await text(page, change("[role=status]"));
+  await sleep(1300);
+  eq(await text(page, change("[role=status]")), said, "the status while the countdown ticks");
   const code = await latestCode("CHANNEL_BIND_PHONE", number);
   await page.keyboard.type(wrong(code));
-  await page.keyboard.press("Enter");
+  // Verify clicked (focus leaves the field), and refused: focus comes back to the field.
+  await page.click(change("form:nth-of-type(2) > button"));
   await until("the code's error", async () => (await page.getAttribute(change("#new-code"), "aria-invalid")) === "true");
   assert((await text(page, change("#new-code-error"))).length > 0, "the wrong code's error is on its field");
   eq(await page.getAttribute(change("#number"), "aria-invalid"), "false", "only the code field is marked");
@@ -206,9 +211,10 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   const outcomes = await page.evaluate(() => window.outcomes);
   const done = outcomes.find((o) => o.type === "genauth-done");
   eq(`${done?.kind} ${done?.maskedNumber} ${Object.keys(done ?? {}).length}`, `change ${masked} 3`, "the done event: { kind, maskedNumber }");
+  assert(outcomes.some((o) => o.type === "genauth-failed" && o.field === "newCode"), "the wrong code's genauth-failed event");
   for (const o of outcomes) {
-    const said = JSON.stringify(o);
-    assert(!said.includes(code) && !said.includes(user.accessToken) && !said.includes(number), `an event holds a secret: ${said}`);
+    const json = JSON.stringify(o);
+    for (const secret of [code, wrong(code), user.accessToken, number]) assert(!json.includes(secret), `an event holds a secret: ${json}`);
   }
   await page.close();
 });
@@ -309,6 +315,43 @@ await flow("the server's 429: its words, and its wait on the button", async () =
   } finally {
     await dev("PUT", "settings", settings);
   }
+  await page.close();
+});
+
+await flow("moved in the page, or given the same client again, the flow goes on", async () => {
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  const number = freshNumber();
+  await page.fill(change("#number"), number);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await page.evaluate(() => {
+    const el = document.querySelector("genauth-change-phone");
+    document.body.append(el); // a move: disconnected and connected in one task
+    el.client = el.client; // the same client again
+  });
+  await sleep(300);
+  const kept = await page.evaluate(() => document.querySelector("genauth-change-phone").shadowRoot.getElementById("number").value);
+  eq(kept, number, "the typed number is still there");
+  assert(/^Send again in \d+ s$/.test(await text(page, change("#new-code ~ button"))), "the send is still known");
+  await page.close();
+});
+
+await flow("an account without a number: the removal says so", async () => {
+  const user = await newUser(true);
+  // The number removed through the API first (the account keeps its email to sign in with).
+  const headers = { "content-type": "application/json", "x-authing-app-id": "emulator-app" };
+  await fetch(`${api}/api/v3/send-sms`, { method: "POST", headers,
+    body: JSON.stringify({ channel: "CHANNEL_UNBIND_PHONE", phoneNumber: user.phone, phoneCountryCode: "+86" }) });
+  const code = await latestCode("CHANNEL_UNBIND_PHONE", user.phone);
+  await fetch(`${api}/api/v3/unbind-phone`, { method: "POST", headers: { ...headers, authorization: user.accessToken },
+    body: JSON.stringify({ passCode: code }) });
+  eq((await dev("GET", `users/${user.userId}`)).phone, null, "the account has no number");
+  const page = await open(user, "&lang=en-US");
+  eq(await text(page, remove("label")), "Code sent to your current number", "no number to show");
+  await page.click(remove("#code ~ button"));
+  await until("the refusal above the form", async () => (await text(page, remove("#alert"))) === "This account has no phone number.");
   await page.close();
 });
 
