@@ -178,6 +178,12 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   await axe(page, "en-US, light, a number's error");
   await page.fill(change("#number"), `+86 ${number.slice(0, 3)}-${number.slice(3, 7)}-${number.slice(7)}`);
   await page.focus(change("#number"));
+  // Counts what the status line says from here on (each change of its text to a non-empty one).
+  await page.evaluate(() => {
+    window.statusChanges = 0;
+    const status = document.querySelector("genauth-change-phone").shadowRoot.querySelector("[role=status]");
+    new MutationObserver(() => { if (status.textContent) window.statusChanges++; }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
   await page.keyboard.press("Enter");
   await until("the code input focused", async () => (await focused(page, "genauth-change-phone")) === "new-code");
   const masked = `+86 ${number.slice(0, 3)}****${number.slice(7)}`;
@@ -187,7 +193,18 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   assert(/^Send again in \d+ s$/.test(await button.innerText()), `countdown on the send button: ${await button.innerText()}`);
   assert(await button.isDisabled(), "send is disabled during the cooldown");
   await axe(page, "en-US, light, codes");
+  // In tab order, no send button of one flow sits next to the other flow's (a removal code
+  // was once sent by accident that way).
+  const order = await page.evaluate(() => [...document.querySelectorAll("genauth-change-phone, genauth-remove-phone")].flatMap((host) =>
+    [...host.shadowRoot.querySelectorAll("input, button")].filter((el) => el.offsetParent !== null && !el.disabled)
+      .map((el) => `${host.localName}:${(el.getAttribute("part") || "").includes("send") ? "send" : el.localName}`)));
+  for (let i = 1; i < order.length; i++) {
+    const [a, b] = [order[i - 1], order[i]];
+    assert(!(a.endsWith(":send") && b.endsWith(":send") && a.split(":")[0] !== b.split(":")[0]), `send buttons of both flows adjacent: ${order.join(", ")}`);
+  }
   await shot(page, "genauth-change-phone", "elements-change-en-light");
+  // The send was announced once: the status line changed to a text one time.
+  eq(await page.evaluate(() => window.statusChanges), 1, "announcements of one send");
   // The announcement stays as it was while the countdown ticks (no chatter).
   const said = await text(page, change("[role=status]"));
   await sleep(1300);
@@ -237,8 +254,20 @@ await flow("change with the current number's code too, in Chinese", async () => 
   await until("the current number read", async () => (await text(page, change("label[for=current-code]"))) === `发送至 ${current} 的验证码`);
   await page.click(change("#current-code ~ button"));
   await until("the current code's input focused", async () => (await focused(page, "genauth-change-phone")) === "current-code");
-  await page.fill(change("#new-code"), await latestCode("CHANNEL_BIND_PHONE", number));
-  await page.fill(change("#current-code"), await latestCode("CHANNEL_UNBIND_PHONE", user.phone));
+  const newCode = await latestCode("CHANNEL_BIND_PHONE", number);
+  const currentCode = await latestCode("CHANNEL_UNBIND_PHONE", user.phone);
+  // A wrong current code: never both fields marked (the demo's old defect), and the one marked,
+  // if any, is the current code's.
+  await page.fill(change("#new-code"), newCode);
+  await page.fill(change("#current-code"), wrong(currentCode));
+  await page.keyboard.press("Enter");
+  await until("the refusal shown", async () => (await page.evaluate(() => {
+    const root = document.querySelector("genauth-change-phone").shadowRoot;
+    return [...root.querySelectorAll(".err")].some((e) => !e.hidden && e.textContent);
+  })));
+  const marked = await page.evaluate(() => [...document.querySelector("genauth-change-phone").shadowRoot.querySelectorAll("input[aria-invalid=true]")].map((i) => i.id));
+  assert(marked.length <= 1 && !marked.includes("new-code"), `a wrong current code marked ${JSON.stringify(marked)}`);
+  await page.fill(change("#current-code"), currentCode);
   await axe(page, `zh-CN, ${scheme}, codes`);
   await shot(page, "genauth-change-phone", `elements-change-zh-${scheme}`);
   await page.keyboard.press("Enter");
