@@ -47,13 +47,9 @@ impl Abort {
             Some(s) => Some(s.dyn_into::<AbortSignal>().map_err(|_| unusable("must be an AbortSignal"))?),
             None => None,
         };
-        let missing = || GenAuthError {
-            reason: Some(Reason::Unreachable),
-            ..GenAuthError::new(ErrorCode::Network, "AbortController is unavailable")
-        };
-        let controller = AbortController::new().map_err(|_| missing())?;
+        let controller = AbortController::new().map_err(|_| controller_unavailable())?;
         let abort: Function<fn(JsValue) -> JsValue> =
-            get(&controller, &JsValue::from_str("abort")).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(missing)?;
+            get(&controller, &JsValue::from_str("abort")).ok().and_then(|f| f.dyn_into().ok()).ok_or_else(controller_unavailable)?;
         // `abort.bind(controller, reason)`: a JS function, so nothing to free in Rust.
         let abort_for = |reason: f64| abort.bind1(&controller, &JsValue::from_f64(reason)).unchecked_into::<Function>();
         let (on_caller_abort, on_timeout) = (abort_for(CALLER_ABORTED), abort_for(TIMED_OUT));
@@ -112,4 +108,9 @@ impl Drop for Abort {
             let _ = signal.remove_event_listener_with_callback("abort", listener);
         }
     }
+}
+
+/// `NETWORK` when the platform has no `AbortController` (the flows make their own too).
+pub fn controller_unavailable() -> GenAuthError {
+    GenAuthError { reason: Some(Reason::Unreachable), ..GenAuthError::new(ErrorCode::Network, "AbortController is unavailable") }
 }

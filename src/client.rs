@@ -193,7 +193,7 @@ impl AuthenticationClient {
 
     /// `e` as JS, in the client's words.
     fn said(&self, e: GenAuthError) -> JsValue {
-        self.session.options.texts.localize(e.into())
+        self.session.said(e.into())
     }
 
     /// A method's arguments, read once and checked, sent; its answer settles the promise.
@@ -203,7 +203,7 @@ impl AuthenticationClient {
         let (timeout_ms, signal) = call_options(opts, self.session.options.timeout_ms)?;
         let (sent, call) = self.session.send(Request { endpoint, fields, timeout_ms, signal }, self.session.options.throw_on_error)?;
         let session = Rc::clone(&self.session);
-        let then = move |answer| Next::Settled(call.settle(answer).map_err(|e| session.options.texts.localize(e)));
+        let then = move |answer| Next::Settled(call.settle(answer).map_err(|e| session.said(e)));
         Ok(Step { sent, then: Box::new(then) })
     }
 

@@ -156,13 +156,11 @@ impl Texts {
         Texts { english, own: None }
     }
 
-    /// The message of key `i` (a code, or a reason past the codes): the app's, else ours.
-    #[cfg(test)]
-    pub fn text(&self, i: usize) -> &str {
-        if let Some(text) = self.own.as_ref().and_then(|o| o.text(i)) {
-            return text;
-        }
-        line(if self.english { EN_US } else { ZH_CN }, i)
+    /// The words for key `i` (a code, or a reason past the codes) whose code is key `code`:
+    /// the app's for the key, else the app's for the code, else the catalogue's for the key.
+    fn words(&self, i: usize, code: usize) -> &str {
+        let mine = self.own.as_ref().and_then(|o| o.text(i).or_else(|| o.text(code)));
+        mine.unwrap_or_else(|| line(if self.english { EN_US } else { ZH_CN }, i))
     }
 
     /// Words the `message` of an error of this package: until here it holds its key (its
@@ -179,9 +177,7 @@ impl Texts {
             _ if i < CODES_LEN + Reason::Unreachable as usize => ErrorCode::InvalidArgument as usize,
             _ => ErrorCode::Network as usize,
         };
-        let mine = self.own.as_ref().and_then(|o| o.text(i).or_else(|| o.text(code)));
-        let text = mine.unwrap_or_else(|| line(if self.english { EN_US } else { ZH_CN }, i));
-        set(&error, "message", &JsValue::from_str(text));
+        set(&error, "message", &JsValue::from_str(self.words(i, code)));
         error
     }
 }
@@ -237,8 +233,8 @@ mod tests {
 
     #[test]
     fn the_default_language_is_chinese() {
-        assert_eq!(Texts::new(None).text(1), "请重新登录。");
-        assert_eq!(Texts::new(Some("zh-CN")).text(1), "请重新登录。");
-        assert_eq!(Texts::new(Some("en-US")).text(1), "Please sign in again.");
+        assert_eq!(Texts::new(None).words(1, 1), "请重新登录。");
+        assert_eq!(Texts::new(Some("zh-CN")).words(1, 1), "请重新登录。");
+        assert_eq!(Texts::new(Some("en-US")).words(1, 1), "Please sign in again.");
     }
 }

@@ -20,6 +20,10 @@ static OPTIONS: Shape = Shape {
         Field { key: "messages", kind: Kind::Raw, required: false },
     ],
 };
+// Positions in OPTIONS.
+const DEFAULT_COUNTRY_CODE: usize = 0;
+const LANG: usize = 1;
+const MESSAGES: usize = 2;
 
 /// Splits a phone number as people type and paste it (`"+86 138 0013 8000"`, `"０２０-1234
 /// 5678"`, `"(0)20 7946 0958"`) into `{ phoneCountryCode: "+86", phoneNumber: "13800138000" }`,
@@ -43,12 +47,12 @@ pub fn parse_phone_number(
 fn split(input: &JsValue, options: &JsValue, texts: &mut Texts) -> Result<JsValue> {
     let none = options.is_undefined() || options.is_null();
     let o = if none { Fields::absent(&OPTIONS) } else { decode(options, &OPTIONS).inspect_err(|_| *texts = Texts::of_refused(options))? };
-    *texts = Texts::new(o.text(1));
-    if let Some(Value::Raw(messages)) = o.get(2) {
+    *texts = Texts::new(o.text(LANG));
+    if let Some(Value::Raw(messages)) = o.get(MESSAGES) {
         texts.read_own(messages, &KEYS_IN_OPTIONS)?;
     }
     let input = input.as_string().ok_or_else(|| GenAuthError::invalid("input", "must be a string"))?;
-    let phone = parse(&input, o.text(0)).map_err(|r| r.error("input", "options.defaultCountryCode"))?;
+    let phone = parse(&input, o.text(DEFAULT_COUNTRY_CODE)).map_err(|r| r.error("input", "options.defaultCountryCode"))?;
     let split = Object::new();
     set(&split, "phoneCountryCode", &JsValue::from_str(&phone.country_code));
     set(&split, "phoneNumber", &JsValue::from_str(&phone.number));

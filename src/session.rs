@@ -101,6 +101,11 @@ impl Session {
         }
     }
 
+    /// An error of this client as JS, in its words (`messages.rs`).
+    pub fn said(&self, error: JsValue) -> JsValue {
+        self.options.texts.localize(error)
+    }
+
     /// `CLIENT_FREED` once `free()` was called.
     pub fn alive(&self) -> Result<()> {
         if self.freed.get() {

@@ -313,7 +313,7 @@ impl Flow {
 
     /// An error of this flow as JS, in the client's words.
     fn said(&self, error: JsValue) -> JsValue {
-        self.session.options.texts.localize(error)
+        self.session.said(error)
     }
 
     /// Refuses a step that does not apply now.

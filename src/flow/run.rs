@@ -7,7 +7,7 @@ use super::{answer, Flow, InFlight, Pending, Sent, Work};
 use crate::args::{Fields, Value};
 use crate::call::{start, Next};
 use crate::dto;
-use crate::error::{js_error, ErrorCode, GenAuthError, Reason, Result};
+use crate::error::{js_error, ErrorCode, Result};
 use crate::http::Answer;
 use crate::session::{Endpoint, Request};
 use js_sys::Promise;
@@ -104,10 +104,7 @@ impl Flow {
             let (request, to) = self.request_for(work)?;
             (request, to, None)
         };
-        let controller = AbortController::new().map_err(|_| GenAuthError {
-            reason: Some(Reason::Unreachable),
-            ..GenAuthError::new(ErrorCode::Network, "AbortController is unavailable")
-        })?;
+        let controller = AbortController::new().map_err(|_| crate::abort::controller_unavailable())?;
         request.signal = Some(controller.signal().into());
         // Busy before sending: sending runs JS (a replaced `localStorage.getItem`), which must
         // find this step running, not start a second one.

@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { assert, eq, sleep, until as untilShared } from "./checks.mjs";
 import { webkitContext } from "./webkit-page.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -36,32 +37,8 @@ const OVERALL_TIMEOUT_MS = 180_000;
 
 // ---- small helpers -----------------------------------------------------------------
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function eq(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-  }
-}
-
-async function until(what, fn, timeout = 6000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(100);
-  }
-}
+/** Polls for up to 6 s unless told otherwise. */
+const until = (what, fn, timeout = 6000) => untilShared(what, fn, timeout);
 
 /** The page's own formatting (ui.js formatPhone), no-break spaces included. */
 function formatPhone(number, cc = "+86") {

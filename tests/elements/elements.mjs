@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { assert, eq, sleep, until as untilShared } from "../e2e/checks.mjs";
 import { firefoxContext, webkitContext } from "../e2e/webkit-page.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,28 +24,8 @@ const FIREFOX = process.argv.includes("--firefox");
 // Driven over WebDriver (tests/e2e/webkit-page.mjs): WebKit, or Firefox with --firefox.
 const WEBDRIVER = process.argv.includes("--webkit") || FIREFOX;
 const ENGINE = FIREFOX ? "Firefox" : WEBDRIVER ? "WebKit" : "Chromium";
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function assert(ok, message) {
-  if (!ok) throw new Error(message);
-}
-function eq(actual, expected, what) {
-  assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-async function until(what, probe, ms = 10_000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(100);
-  }
-}
+/** Polls for up to 10 s unless told otherwise. */
+const until = (what, probe, ms = 10_000) => untilShared(what, probe, ms);
 
 // ---- the emulator and its demo server, serving the test page -------------------------------
 
@@ -144,6 +125,17 @@ async function shot(page, host, name) {
 }
 
 const change = (sel) => `genauth-change-phone ${sel}`;
+/** Types `number` into the change element and presses Enter (its code is sent). */
+async function submitNumber(page, number) {
+  await page.fill(change("#number"), number);
+  await page.focus(change("#number"));
+  await page.keyboard.press("Enter");
+}
+/** …and waits until the send has moved focus to the new number's code. */
+async function sendTo(page, number) {
+  await submitNumber(page, number);
+  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+}
 const remove = (sel) => `genauth-remove-phone ${sel}`;
 const text = (page, sel) => page.locator(sel).innerText();
 const focused = (page, host) => page.evaluate((h) => document.querySelector(h).shadowRoot.activeElement?.id ?? null, host);
@@ -246,10 +238,7 @@ await flow("change with the current number's code too, in Chinese", async () => 
   eq(await text(page, change("h2")), "更换手机号", "title in Chinese");
   await axe(page, `zh-CN, ${scheme}, start`);
   const number = freshNumber();
-  await page.fill(change("#number"), number);
-  await page.focus(change("#number"));
-  await page.keyboard.press("Enter");
-  await until("the new code's input focused", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await sendTo(page, number);
   const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
   await until("the current number read", async () => (await text(page, change("label[for=current-code]"))) === `发送至 ${current} 的验证码`);
   await page.click(change("#current-code ~ button"));
@@ -284,10 +273,7 @@ await flow("a reload during a cooldown shows it again", async () => {
   const user = await newUser();
   const page = await open(user, "&lang=en-US");
   const number = freshNumber();
-  await page.fill(change("#number"), number);
-  await page.focus(change("#number"));
-  await page.keyboard.press("Enter");
-  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await sendTo(page, number);
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   await page.fill(change("#number"), number);
@@ -302,10 +288,7 @@ await flow("a number edited after a send starts its code over; going back keeps 
   const user = await newUser();
   const page = await open(user, "&lang=en-US");
   const [first, second] = [freshNumber(), freshNumber()];
-  await page.fill(change("#number"), first);
-  await page.focus(change("#number"));
-  await page.keyboard.press("Enter");
-  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await sendTo(page, first);
   const button = page.locator(change("#new-code ~ button"));
   await page.fill(change("#number"), second);
   // Typed without a country code: shown without one (the flow adds none).
@@ -332,9 +315,7 @@ await flow("the server's 429: its words, and its wait on the button", async () =
       body: JSON.stringify({ channel: "CHANNEL_BIND_PHONE", phoneNumber: number }),
     }).then((r) => r.json());
     eq(elsewhere.statusCode, 200, "a code from elsewhere");
-    await page.fill(change("#number"), number);
-    await page.focus(change("#number"));
-    await page.keyboard.press("Enter");
+    await submitNumber(page, number);
     await until("the refusal above the form", async () => (await text(page, change("#alert"))) === "Please wait a moment before asking for another code.");
     const button = page.locator(change("#new-code ~ button"));
     assert(/^Send in [1-3] s$/.test(await button.innerText()) && (await button.isDisabled()), `the server's wait on the button: ${await button.innerText()}`);
@@ -351,10 +332,7 @@ await flow("moved in the page, or given the same client again, the flow goes on"
   const user = await newUser();
   const page = await open(user, "&lang=en-US");
   const number = freshNumber();
-  await page.fill(change("#number"), number);
-  await page.focus(change("#number"));
-  await page.keyboard.press("Enter");
-  await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
+  await sendTo(page, number);
   await page.evaluate(() => {
     const el = document.querySelector("genauth-change-phone");
     document.body.append(el); // a move: disconnected and connected in one task
