@@ -352,3 +352,45 @@ async fn hostile_values_at_the_flows_entry_points() {
     assert!(sent.as_ref().is_ok_and(JsValue::is_null), "{sent:?}");
     console_log!("hostile values at the flows: {cases} calls refused with a GenAuthError, nothing uncaught, nothing sent");
 }
+
+/// What issue 18 added: `parsePhoneNumber` (its input, its options, their `messages`), the
+/// client's `messages` option, and options refused while a throwing `lang` is read again to
+/// word the refusal. Each refused with a GenAuthError whose message is worded; nothing escapes.
+#[wasm_bindgen_test]
+async fn hostile_values_at_parse_phone_number_and_the_messages_option() {
+    let uncaught = watch_uncaught();
+    let before = request_count().await;
+    let mut cases = 0;
+    let plain = [proxy_throwing("get", &obj(&[])), revoked_proxy(), with_throwing_getter(&obj(&[]), "x")];
+    for v in &plain {
+        let r = genauth_phone::parse_phone_number(v.clone(), JsValue::UNDEFINED);
+        assert_eq!(refused(r, "parsePhoneNumber input"), "INVALID_ARGUMENT");
+        cases += 1;
+    }
+    let parse_options = obj(&[("defaultCountryCode", s("+86")), ("lang", s("en-US"))]);
+    let messages = obj(&[("PHONE_TOO_SHORT", s("Too short")), ("NETWORK", s("Offline"))]);
+    let mut bad_options = hostile_objects(&parse_options);
+    bad_options.extend(hostile_objects(&messages).into_iter().map(|m| obj(&[("messages", m)])));
+    for o in bad_options {
+        let r = genauth_phone::parse_phone_number(s("138 0013 8000"), o);
+        assert_eq!(refused(r, "parsePhoneNumber options"), "INVALID_ARGUMENT");
+        cases += 1;
+    }
+    // The constructor: its `messages`, and options with a `lang` whose getter throws (read
+    // again only to word the refusal).
+    let mut bad_clients: Vec<JsValue> = hostile_objects(&messages).into_iter().map(|m| options(None, &[("messages", m)])).collect();
+    bad_clients.extend(hostile_objects(&options(None, &[("lang", s("en-US")), ("appSecret", s("no"))])));
+    for o in bad_clients {
+        let code = refused(AuthenticationClient::new(o).map(|_| JsValue::NULL), "constructor");
+        assert_eq!(code, "INVALID_ARGUMENT");
+        cases += 1;
+    }
+    assert_eq!(request_count().await, before, "a hostile call reached the server");
+    sleep(50.0).await;
+    assert_eq!(uncaught.length(), 0, "uncaught: {:?}", uncaught.to_vec());
+    // Right after, both still work.
+    let split = genauth_phone::parse_phone_number(s("+86 138 0013 8000"), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get_str(&split, &["phoneNumber"]).as_deref(), Some("13800138000"));
+    assert!(AuthenticationClient::new(options(None, &[("messages", messages)])).is_ok());
+    console_log!("hostile values at parsePhoneNumber and messages: {cases} calls refused with a GenAuthError, nothing uncaught");
+}
