@@ -5,6 +5,11 @@ import type { AuthenticationClient, GenAuthErrorCode, GenAuthErrorReason } from 
 declare class GenAuthFlowElement extends HTMLElement {
   /** The signed-in client whose flow the element runs; setting it starts a new flow. */
   client: AuthenticationClient | null;
+  /** Starts a new flow on the same client: the inputs are emptied, the codes' stored
+   *  cooldowns show again. For "change it again", or after the number changed elsewhere. */
+  restart(): void;
+  /** Focuses the element's first input (the shadow root delegates focus). */
+  focus(options?: FocusOptions): void;
 }
 /** `<genauth-change-phone lang? verify-old-phone? default-country-code?>` */
 export declare class ChangePhoneElement extends GenAuthFlowElement {}

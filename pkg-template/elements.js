@@ -105,7 +105,8 @@ class FlowElement extends Base {
 
   constructor() {
     super();
-    this.attachShadow({ mode: "open" });
+    // delegatesFocus: focus() on the element moves to its first input (an app's "go here next").
+    this.attachShadow({ mode: "open", delegatesFocus: true });
     if (!sheet && "replaceSync" in CSSStyleSheet.prototype) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
@@ -173,7 +174,9 @@ class FlowElement extends Base {
     this.#ticker = 0;
   }
 
-  /** A new flow on the client (when connected), with its inputs emptied. */
+  /** A new flow on the client (when connected), with its inputs emptied; the codes' stored
+   *  cooldowns show again. Public: an app starts over after a change, or after the number was
+   *  changed elsewhere. */
   restart() {
     this.stop();
     if (!this.status) this.build();
@@ -406,8 +409,9 @@ class ChangePhoneElement extends FlowElement {
     const s = this.flow?.state;
     this.common(t.change);
     this.numberForm.querySelector("label").textContent = t.number;
+    // No client yet: nothing to fill in (an input that does nothing would mislead).
     if (!s) {
-      for (const form of [this.codesForm, this.confirmForm]) form.hidden = true;
+      for (const form of [this.numberForm, this.codesForm, this.confirmForm]) form.hidden = true;
       return;
     }
     const done = s.step === "done";

@@ -61,5 +61,9 @@ sed -i 's/^export class AuthenticationClient {$/export class AuthenticationClien
 grep -q '^export class AuthenticationClient<Strict extends boolean = false> {$' "$dts" \
   || { echo "build: could not declare AuthenticationClient<Strict> in $dts" >&2; exit 1; }
 
+# The drop-in elements beside the web build, so the demo page (served from pkg/ at /pkg/) loads
+# them as the package's `genauth-phone/elements` (plain JS, copied as it is; no build).
+if [ "$out" = pkg ]; then cp pkg-template/elements.js pkg/elements.js; fi
+
 # What a bundler ships: the wasm plus the glue minified, both gzipped.
 if [ "$out" = pkg ]; then scripts/size.sh; fi

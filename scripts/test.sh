@@ -101,6 +101,9 @@ step "end-to-end: the drop-in elements (genauth-phone/elements) in headless Chro
 node tests/elements/elements.mjs
 node tests/elements/elements.mjs --firefox
 
+step "end-to-end: the demo page in headless Firefox (geckodriver)"
+node tests/e2e/demo.mjs --firefox
+
 step "end-to-end: the same flows in WebKit (WebDriver)"
 node tests/e2e/demo.mjs --webkit
 node tests/elements/elements.mjs --webkit

@@ -1,13 +1,30 @@
-// The demo page's entry point: loads the wasm package, reads where the emulator is
-// (/config.json, served by the demo server), and wires up the panels.
+// The demo page's entry point: loads the wasm package and the drop-in elements, reads where
+// the emulator is (/config.json, served by the demo server), and wires up the panels. The two
+// flows are the package's elements; this page only hands them the client and its settings.
 
 import init from "/pkg/genauth_phone.js";
+import "/pkg/elements.js";
 import { Emulator } from "./emulator.js";
 import { setupConnection } from "./connection.js";
-import { setupChangeNumber } from "./change-number.js";
-import { setupRemoveNumber } from "./remove-number.js";
 import { setupInbox } from "./inbox.js";
-import { $, describe, showAlert } from "./ui.js";
+import { $, describe, rewordStatus, showAlert } from "./ui.js";
+import { changeLanguage, onSessionChange, refreshUser, session } from "./session.js";
+import { initialLang, lang, say, setLang } from "./texts.js";
+
+const change = $("change-phone");
+const remove = $("remove-phone");
+
+/** The page, the elements and the client in one language. */
+function useLanguage(next, inbox) {
+  setLang(next);
+  for (const radio of document.querySelectorAll("input[name=lang]")) radio.checked = radio.value === lang();
+  for (const element of [change, remove]) element.setAttribute("lang", lang());
+  // A client's messages are in the language it was made with: a new one (flows start over).
+  changeLanguage(lang());
+  inbox?.reword();
+  rewordStatus();
+}
+useLanguage(initialLang());
 
 async function loadConfig() {
   try {
@@ -20,21 +37,42 @@ async function loadConfig() {
   }
 }
 
+/** The elements follow the session: its client (the same one keeps the flow going), the
+ *  pool's setting. A done flow makes the other start over: the number it read has changed. */
+function wireElements() {
+  onSessionChange(() => {
+    for (const element of [change, remove]) element.client = session.client;
+    change.toggleAttribute("verify-old-phone", session.verifyOldPhone);
+    $("change-locked").hidden = $("remove-locked").hidden = Boolean(session.client);
+    if (!session.client) $("change-again-row").hidden = true;
+  });
+  document.addEventListener("genauth-done", (event) => {
+    (event.detail.kind === "change" ? remove : change).restart();
+    $("change-again-row").hidden = event.detail.kind !== "change";
+    // The account card shows the emulator's record; the element has said it is done.
+    refreshUser().catch(() => {});
+  });
+  $("change-again").addEventListener("click", () => {
+    $("change-again-row").hidden = true;
+    change.restart();
+    change.focus();
+  });
+}
+
 async function main() {
   const [config] = await Promise.all([loadConfig(), init()]);
   const emulator = config ? new Emulator(config.emulatorUrl) : null;
-  const change = setupChangeNumber();
-  setupRemoveNumber();
   // Without an emulator the page is in real-app mode, which hides the emulator panel.
-  if (emulator) setupInbox(emulator);
-  setupConnection({ config, emulator, onSignedIn: () => change.focusStart() });
+  const inbox = emulator ? setupInbox(emulator) : null;
+  wireElements();
+  setupConnection({ config, emulator, onSignedIn: () => change.focus() });
+  for (const radio of document.querySelectorAll("input[name=lang]")) {
+    radio.addEventListener("change", () => useLanguage(radio.value, inbox));
+  }
   document.documentElement.dataset.ready = "true";
 }
 
 main().catch((e) => {
-  const info = describe(e);
-  info.title = "The demo could not start";
-  info.hint = "Build the package (scripts/build.sh) and reload; scripts/demo.sh does both.";
-  showAlert($("connection-alert"), info);
+  showAlert($("connection-alert"), { title: say("startFailed"), message: describe(e).message, hint: say("startHint") });
   document.documentElement.dataset.ready = "error";
 });

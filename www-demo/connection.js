@@ -1,21 +1,17 @@
-// The "Account" card: sign in to the emulator as a fresh demo user, or connect to a
-// real GenAuth app with its host, app id and a user's access token (never a secret).
+// The "Account" card: sign in to the emulator as a fresh demo user, or connect to a real
+// GenAuth app with its host, app id and a user's access token (never a secret).
 
-import { AuthenticationClient } from "/pkg/genauth_phone.js";
-import { $, announce, busy, el, clearErrors, fieldError, formatPhone, showFailure } from "./ui.js";
-import { onSessionChange, session, sessionChanged } from "./session.js";
+import { $, announce, busy, clearErrors, describe, el, fieldError, formatPhone, showAlert } from "./ui.js";
+import { makeClient, onSessionChange, session, sessionChanged } from "./session.js";
+import { lang, say } from "./texts.js";
 
-const REAL_FIELDS = {
-  appHost: "app-host",
-  appId: "app-id",
-  accessToken: "access-token",
-  phoneNumber: "real-phone",
-  phoneCountryCode: "real-cc",
-};
+/** The constructor's field paths, as the inputs of the real-app form. */
+const REAL_FIELDS = { appHost: "app-host", appId: "app-id", accessToken: "access-token" };
 
 /**
- * `config` is /config.json ({emulatorUrl, appId}) or null when the page is served
- * without the emulator; `emulator` the dev-endpoint client or null.
+ * `config` is /config.json ({emulatorUrl, appId, appHosts}) or null when the page is served
+ * without the emulator; `emulator` the dev-endpoint client or null. `onSignedIn` runs once a
+ * client is in `session`.
  */
 export function setupConnection({ config, emulator, onSignedIn }) {
   const card = $("connection");
@@ -48,39 +44,49 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     event.preventDefault();
     clearErrors(card);
     const button = mode() === "emulator" ? $("sign-in") : $("connect-real");
+    let done;
     try {
-      const done = await busy(button, () => (mode() === "emulator" ? signInDemo() : connectReal()));
-      if (!done) {
-        card.querySelector("[aria-invalid]").focus();
-        return;
-      }
+      done = await busy(button, () => (mode() === "emulator" ? signInDemo() : connectReal()));
     } catch (e) {
-      showFailure(e, { alert, fields: REAL_FIELDS });
+      showFailure(e, button);
       return;
     }
-    const email = session.email ? ` and ${session.email}` : ", without an email";
-    announce(session.mode === "emulator"
-      ? `Signed in as a demo user with ${formatPhone(session.phone, session.countryCode)}${email}.`
-      : `Connected to ${session.host}.`);
+    if (!done) {
+      card.querySelector("[aria-invalid]").focus();
+      return;
+    }
+    if (session.mode === "emulator") announce("signedIn", { phone: formatPhone(session.phone, session.countryCode) });
+    else announce("connected", { host: session.host });
     onSignedIn();
   });
+
+  /** A constructor's refusal on its field (a developer's setting: its detail says what is
+   *  wrong), anything else in the card's alert. */
+  function showFailure(failure, button) {
+    const input = failure?.field && REAL_FIELDS[failure.field];
+    if (input) {
+      const { message, detail } = describe(failure);
+      fieldError(input, detail.replace(`${failure.field}: `, "") || message);
+      $(input).focus();
+      return;
+    }
+    const emulatorFailure = failure instanceof Error && !("code" in failure);
+    showAlert(alert, {
+      title: say("signInFailed"),
+      message: emulatorFailure ? say(failure.unreachable ? "emulatorDown" : "emulatorRefused") : describe(failure).message,
+      detail: emulatorFailure ? failure.message : describe(failure).detail,
+    }, button);
+  }
 
   async function signInDemo() {
     const user = await emulator.createDemoUser({ withEmail: $("demo-email").checked });
     const settings = await emulator.settings();
-    const client = new AuthenticationClient({
-      appId: config.appId,
-      appHost: config.emulatorUrl,
-      accessToken: user.accessToken,
-      lang: "en-US",
-      // A refused request rejects with a GenAuthError (code API) like every other failure.
-      throwOnError: true,
-    });
+    const connection = { appId: config.appId, appHost: config.emulatorUrl, accessToken: user.accessToken };
     Object.assign(session, {
       mode: "emulator",
-      client,
+      client: makeClient(connection, lang()),
+      connection,
       emulator,
-      hostLabel: "Local emulator",
       host: config.emulatorUrl,
       userId: user.userId,
       phone: user.phone,
@@ -93,38 +99,29 @@ export function setupConnection({ config, emulator, onSignedIn }) {
   }
 
   async function connectReal() {
-    const token = $("access-token").value.trim();
-    if (!$("app-host").value.trim()) fieldError("app-host", "Enter your app's host, e.g. https://your-app.genauth.ai.");
-    if (!$("app-id").value.trim()) fieldError("app-id", "Enter the app id from the GenAuth console.");
-    if (!token) fieldError("access-token", "Enter the access token of a signed-in user.");
-    if (card.querySelector("[aria-invalid]")) return false;
-    // The constructor checks the host, the app id and the token (INVALID_ARGUMENT + field).
-    const client = new AuthenticationClient({
+    const connection = {
       appHost: $("app-host").value.trim(),
       appId: $("app-id").value.trim(),
-      accessToken: token,
-      lang: "en-US",
-      throwOnError: true,
-    });
-    if (!allowedByPolicy($("app-host").value.trim())) {
+      accessToken: $("access-token").value.trim(),
+    };
+    if (!connection.appHost) fieldError("app-host", say("appHostMissing"));
+    if (!connection.appId) fieldError("app-id", say("appIdMissing"));
+    if (!connection.accessToken) fieldError("access-token", say("tokenMissing"));
+    if (card.querySelector("[aria-invalid]")) return false;
+    // The constructor checks the host, the app id and the token (INVALID_ARGUMENT + field).
+    const client = makeClient(connection, lang());
+    if (!allowedByPolicy(connection.appHost)) {
       client.free();
       return false;
-    }
-    const phone = $("real-phone").value.trim();
-    const countryCode = $("real-cc").value.trim();
-    if (phone) {
-      // Checks the number's format the way sendSms will (throws INVALID_ARGUMENT).
-      client.smsCooldownRemaining({ channel: "CHANNEL_UNBIND_PHONE", phoneNumber: phone, phoneCountryCode: countryCode });
     }
     Object.assign(session, {
       mode: "real",
       client,
+      connection,
       emulator: null,
-      hostLabel: "Your GenAuth app",
-      host: $("app-host").value.trim(),
+      host: connection.appHost,
       userId: null,
-      phone: phone || null,
-      countryCode: countryCode || "+86",
+      phone: null,
       email: null,
       verifyOldPhone: $("real-verify-old").checked,
     });
@@ -139,18 +136,25 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     const allowed = [config.emulatorUrl, ...(config.appHosts || [])];
     const origin = new URL(host.includes("://") ? host : `https://${host}`).origin;
     if (allowed.includes(origin)) return true;
-    fieldError("app-host", `This demo's Content-Security-Policy only allows ${allowed.join(" and ")}. `
-      + `Restart it with GENAUTH_APP_HOST=${origin} scripts/demo.sh to call ${origin}.`);
+    fieldError("app-host", say("notAllowed", { allowed: allowed.join(", "), origin }));
     return false;
   }
 
-  $("sign-out").addEventListener("click", () => {
-    if (session.client) session.client.free();
-    Object.assign(session, {
-      mode: null, client: null, emulator: null, host: "", userId: null, phone: null, email: null,
-    });
+  $("real-verify-old").addEventListener("change", () => {
+    if (session.mode !== "real") return;
+    session.verifyOldPhone = $("real-verify-old").checked;
     sessionChanged();
-    announce("Signed out.");
+  });
+
+  $("sign-out").addEventListener("click", () => {
+    const client = session.client;
+    Object.assign(session, {
+      mode: null, client: null, connection: null, emulator: null, host: "", userId: null, phone: null, email: null,
+    });
+    // The elements let go of the client first; then it is freed.
+    sessionChanged();
+    client?.free();
+    announce("signedOut");
     (mode() === "emulator" ? $("sign-in") : $("app-host")).focus();
   });
 
@@ -159,10 +163,13 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     form.hidden = signedIn;
     $("signed-in").hidden = !signedIn;
     if (!signedIn) return;
-    $("who-host").replaceChildren(session.hostLabel, el("code", "host-url", session.host));
-    $("who-phone").textContent = session.phone ? formatPhone(session.phone, session.countryCode) : "none";
-    $("who-email-row").hidden = session.mode !== "emulator";
-    $("who-email").textContent = session.email || "none";
+    const emulatorMode = session.mode === "emulator";
+    $("who-host").replaceChildren(say(emulatorMode ? "emulatorHost" : "realHost"), el("code", "host-url", session.host));
+    // A real app's number is the elements' to read (they show it masked); the emulator's is known.
+    $("who-phone-row").hidden = !emulatorMode;
+    $("who-phone").textContent = formatPhone(session.phone, session.countryCode);
+    $("who-email-row").hidden = !emulatorMode;
+    $("who-email").textContent = session.email || say("none");
     $("who-id-row").hidden = !session.userId;
     $("who-id").textContent = session.userId || "";
   }

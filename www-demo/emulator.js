@@ -6,26 +6,27 @@ export class Emulator {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
   }
 
+  /** The JSON answer; a failure throws an Error whose `unreachable` says if nothing answered,
+   *  with the developer's account of it as its message (the page words it for people). */
   async call(method, path, body) {
     const init = { method, credentials: "omit", headers: {} };
     if (body !== undefined) {
       init.headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
     }
+    const what = `${method} ${this.baseUrl}/__emulator/${path}`;
     let res;
     try {
       res = await fetch(`${this.baseUrl}/__emulator/${path}`, init);
     } catch {
-      throw new Error(`The emulator at ${this.baseUrl} could not be reached. Is it still running?`);
+      throw Object.assign(new Error(`${what}: no answer`), { unreachable: true });
     }
     const data = await res.json().catch(() => null);
     if (!res.ok) {
-      const why = data && typeof data.error === "string" ? data.error : `HTTP ${res.status}`;
-      const err = new Error(`The emulator refused ${method} /__emulator/${path}: ${why}`);
-      err.httpStatus = res.status;
-      throw err;
+      const why = data && typeof data.error === "string" ? data.error : "";
+      throw Object.assign(new Error(`${what}: HTTP ${res.status} ${why}`.trim()), { httpStatus: res.status });
     }
-    if (data === null) throw new Error(`The emulator's answer to ${method} /__emulator/${path} was not JSON.`);
+    if (data === null) throw new Error(`${what}: the answer was not JSON`);
     return data;
   }
 
@@ -47,8 +48,9 @@ export class Emulator {
     return this.call("GET", `users/${encodeURIComponent(userId)}`);
   }
 
-  sms() {
-    return this.call("GET", "sms");
+  /** The codes texted to the numbers of `userId` (or asked for with its token), oldest first. */
+  sms(userId) {
+    return this.call("GET", `sms?userId=${encodeURIComponent(userId)}`);
   }
 
   settings() {

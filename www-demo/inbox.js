@@ -1,18 +1,20 @@
-// The emulator panel: the "verify old number" setting and the inbox of codes the
-// emulator recorded instead of texting them (polled every second while visible).
+// The emulator panel: the "verify old number" setting and the inbox of codes the emulator
+// recorded instead of texting them to the signed-in user (polled every second while shown).
 
 import { $, announce, el, formatPhone } from "./ui.js";
-import { session, sessionChanged } from "./session.js";
+import { onSessionChange, session, sessionChanged } from "./session.js";
+import { say } from "./texts.js";
 
-const CHANNEL_LABELS = {
-  CHANNEL_BIND_PHONE: "for the new number",
-  CHANNEL_UNBIND_PHONE: "to confirm the current number",
-};
+/** Only the newest few: on narrow screens the panel sits between the two flows. */
+const SHOWN = 3;
 
+/** Returns `{ reword }`, which words the inbox again in the page's language. */
 export function setupInbox(emulator) {
   const toggle = $("verify-old");
   const list = $("inbox");
-  let lastRendered = "";
+  const empty = $("inbox-empty");
+  let messages = [];
+  let down = false;
   let inFlight = false;
 
   // ---- the setting ----------------------------------------------------------------
@@ -34,12 +36,10 @@ export function setupInbox(emulator) {
         session.verifyOldPhone = toggle.checked;
         sessionChanged();
       }
-      announce(toggle.checked
-        ? "The emulator now verifies the old number: changing it needs a code to each number."
-        : "The emulator no longer verifies the old number: one code to the new number is enough.");
-    } catch (e) {
+      announce(toggle.checked ? "verifyOn" : "verifyOff");
+    } catch {
       toggle.checked = !wanted;
-      error.textContent = e.message;
+      error.textContent = say("settingFailed");
       error.hidden = false;
     } finally {
       toggle.disabled = false;
@@ -50,46 +50,53 @@ export function setupInbox(emulator) {
   // ---- the inbox --------------------------------------------------------------------
 
   async function refresh() {
+    const userId = session.mode === "emulator" ? session.userId : null;
     if (inFlight || document.visibilityState === "hidden" || $("emulator-panel").hidden) return;
+    if (!userId) {
+      if (messages.length || down) [messages, down] = [[], false];
+      return render();
+    }
     inFlight = true;
     try {
-      render(await emulator.sms());
-      $("inbox-empty").dataset.error = "false";
+      const sms = await emulator.sms(userId);
+      // Signed out or in as someone else meanwhile: not theirs to show.
+      if (session.userId === userId) [messages, down] = [sms, false];
     } catch {
-      $("inbox-empty").hidden = false;
-      $("inbox-empty").dataset.error = "true";
-      $("inbox-empty").textContent = "The emulator is not answering. Is it still running?";
+      down = true;
     } finally {
       inFlight = false;
     }
+    render();
   }
 
-  function render(messages) {
-    const key = JSON.stringify(messages);
-    if (key === lastRendered) return;
-    lastRendered = key;
-    const newest = messages.slice(-20).reverse();
-    $("inbox-empty").hidden = newest.length > 0;
-    $("inbox-empty").textContent = "No messages yet.";
+  let rendered = "";
+  function render() {
+    const newest = messages.slice(-SHOWN).reverse();
+    const key = JSON.stringify([document.documentElement.lang, down, session.userId, newest]);
+    if (key === rendered) return;
+    rendered = key;
+    empty.hidden = newest.length > 0 && !down;
+    empty.textContent = say(down ? "inboxDown" : session.userId ? "inboxEmpty" : "inboxSignedOut");
+    empty.dataset.error = String(down);
     list.replaceChildren(...newest.map((m) => {
       const item = el("li", "message");
-      item.dataset.channel = m.channel;
       const head = el("div", "message-head");
       head.append(
         el("span", "message-to", formatPhone(m.phoneNumber, m.phoneCountryCode)),
-        el("time", "message-time", new Date(m.sentAt).toLocaleTimeString()),
+        el("time", "message-time", new Date(m.sentAt).toLocaleTimeString(document.documentElement.lang)),
       );
       const code = el("p", "message-code");
-      code.append(el("span", "visually-hidden", "Code "), el("strong", "code", m.code));
-      const channel = el("p", "message-channel");
-      channel.append(`${CHANNEL_LABELS[m.channel] || "code"} `, el("code", "", m.channel));
+      code.append(el("span", "visually-hidden", `${say("code")} `), el("strong", "code", m.code));
+      const channel = el("p", "message-channel", say(m.channel === "CHANNEL_UNBIND_PHONE" ? "forCurrent" : "forNew"));
       item.append(head, code, channel);
       return item;
     }));
   }
 
-  document.addEventListener("sms-sent", refresh);
+  onSessionChange(refresh);
   document.addEventListener("visibilitychange", refresh);
   setInterval(refresh, 1000);
   refresh();
+  // Worded again at once when the page's language changes.
+  return { reword: render };
 }

@@ -1,17 +1,21 @@
-// Who is signed in, to what, and whether the pool verifies the old number.
-// Panels read `session` and subscribe to changes; only the connection panel and
-// the flows that change the phone write to it.
+// Who is signed in, to what, and the client in the page's language. Panels read `session`
+// and subscribe to changes; the connection panel signs in and out, the language switch remakes
+// the client.
+
+import { AuthenticationClient } from "/pkg/genauth_phone.js";
 
 export const session = {
   /** "emulator" | "real" | null (signed out). */
   mode: null,
   /** The AuthenticationClient, or null. */
   client: null,
+  /** What the client was made with (appHost, appId, accessToken), to make it in another language. */
+  connection: null,
   /** The Emulator (dev endpoints) in emulator mode. */
   emulator: null,
-  /** Where the API is, for display: "Local emulator" / "Your GenAuth app", and its URL. */
-  hostLabel: "",
+  /** Where the API is, for display. */
   host: "",
+  /** The emulator's user (emulator mode): its id, phone and email. */
   userId: null,
   phone: null,
   countryCode: "+86",
@@ -27,6 +31,23 @@ export function onSessionChange(fn) {
 
 export function sessionChanged() {
   for (const fn of listeners) fn(session);
+}
+
+/**
+ * A client for `connection` whose messages are in `lang` (a client's language is fixed when it
+ * is made). Throws the constructor's GenAuthError for a bad host, app id or token.
+ */
+export function makeClient(connection, lang) {
+  return new AuthenticationClient({ ...connection, lang });
+}
+
+/** The page changed language: the same connection, a client in the new language. */
+export function changeLanguage(lang) {
+  if (!session.client) return;
+  const old = session.client;
+  session.client = makeClient(session.connection, lang);
+  sessionChanged();
+  old.free();
 }
 
 /** Re-reads the user from the emulator (the source of truth), in emulator mode. */
