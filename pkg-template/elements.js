@@ -184,6 +184,8 @@ class FlowElement extends Base {
     this.touched = false;
     this.shown = null;
     this.say("");
+    // Nothing of the flow before stays on screen (a refusal, a retired client's words).
+    this.alert.hidden = true;
     if (this.isConnected && this.#client) {
       try {
         this.flow = this.create(this.#client);
@@ -200,12 +202,15 @@ class FlowElement extends Base {
   }
 
   /** Runs a step of the current flow; a later flow does not show its outcome. A failure the
-   *  person can act on goes to its field (or above the form), with the focus. */
-  async step(run, done) {
+   *  person can act on goes to its field (or above the form), with the focus. `applied` runs on
+   *  success even for a flow since replaced (a new client mid-confirm): the app must still hear
+   *  that the number changed. */
+  async step(run, done, applied) {
     const flow = this.flow;
     this.pending++;
     const error = await run();
     this.pending--;
+    if (!error) applied?.();
     if (flow !== this.flow) return;
     if (!error) return done?.();
     if (NOT_SHOWN.includes(error.code)) return;
@@ -374,8 +379,7 @@ class ChangePhoneElement extends FlowElement {
       this.step(() => this.flow.confirm(), () => {
         this.say("");
         this.doneLine.focus();
-        this.emit("genauth-done", { kind: "change", maskedNumber: masked });
-      });
+      }, () => this.emit("genauth-done", { kind: "change", maskedNumber: masked }));
     });
     this.doneLine = h("p", { className: "note", part: "done", tabIndex: -1 });
     root.append(this.numberForm, this.codesForm, this.confirmForm, this.doneLine, this.status);
@@ -411,7 +415,7 @@ class ChangePhoneElement extends FlowElement {
     this.numberForm.querySelector("label").textContent = t.number;
     // No client yet: nothing to fill in (an input that does nothing would mislead).
     if (!s) {
-      for (const form of [this.numberForm, this.codesForm, this.confirmForm]) form.hidden = true;
+      for (const form of [this.numberForm, this.codesForm, this.confirmForm, this.doneLine]) form.hidden = true;
       return;
     }
     const done = s.step === "done";
@@ -476,8 +480,7 @@ class RemovePhoneElement extends FlowElement {
         this.stopListening();
         this.say("");
         this.doneLine.focus();
-        this.emit("genauth-done", { kind: "removal", maskedNumber: masked });
-      });
+      }, () => this.emit("genauth-done", { kind: "removal", maskedNumber: masked }));
     });
     this.doneLine = h("p", { className: "note", part: "done", tabIndex: -1 });
     root.append(this.form, this.doneLine, this.status);

@@ -7,24 +7,32 @@ import "/pkg/elements.js";
 import { Emulator } from "./emulator.js";
 import { setupConnection } from "./connection.js";
 import { setupInbox } from "./inbox.js";
-import { $, describe, rewordStatus, showAlert } from "./ui.js";
+import { $, announce, clearErrors, describe, showAlert } from "./ui.js";
 import { changeLanguage, onSessionChange, refreshUser, session } from "./session.js";
 import { initialLang, lang, say, setLang } from "./texts.js";
 
 const change = $("change-phone");
 const remove = $("remove-phone");
 
-/** The page, the elements and the client in one language. */
-function useLanguage(next, inbox) {
+let inbox = null;
+
+/** The page, the elements and the client in one language. Wired at once, before the wasm has
+ *  loaded: a choice made meanwhile is not lost. */
+function useLanguage(next) {
   setLang(next);
   for (const radio of document.querySelectorAll("input[name=lang]")) radio.checked = radio.value === lang();
   for (const element of [change, remove]) element.setAttribute("lang", lang());
   // A client's messages are in the language it was made with: a new one (flows start over).
-  changeLanguage(lang());
+  if (changeLanguage(lang())) $("change-again-row").hidden = true;
   inbox?.reword();
-  rewordStatus();
+  // What was said and shown in the other language goes: re-saying it would announce it again.
+  announce(null);
+  clearErrors(document.body);
 }
 useLanguage(initialLang());
+for (const radio of document.querySelectorAll("input[name=lang]")) {
+  radio.addEventListener("change", () => useLanguage(radio.value));
+}
 
 async function loadConfig() {
   try {
@@ -49,7 +57,9 @@ function wireElements() {
   document.addEventListener("genauth-done", (event) => {
     (event.detail.kind === "change" ? remove : change).restart();
     $("change-again-row").hidden = event.detail.kind !== "change";
-    // The account card shows the emulator's record; the element has said it is done.
+    // The account card shows the emulator's record; the element has said it is done (the
+    // page's "signed in with …" would now name the old number).
+    announce(null);
     refreshUser().catch(() => {});
   });
   $("change-again").addEventListener("click", () => {
@@ -63,16 +73,15 @@ async function main() {
   const [config] = await Promise.all([loadConfig(), init()]);
   const emulator = config ? new Emulator(config.emulatorUrl) : null;
   // Without an emulator the page is in real-app mode, which hides the emulator panel.
-  const inbox = emulator ? setupInbox(emulator) : null;
+  inbox = emulator ? setupInbox(emulator) : null;
   wireElements();
   setupConnection({ config, emulator, onSignedIn: () => change.focus() });
-  for (const radio of document.querySelectorAll("input[name=lang]")) {
-    radio.addEventListener("change", () => useLanguage(radio.value, inbox));
-  }
+  $("loading").hidden = true;
   document.documentElement.dataset.ready = "true";
 }
 
 main().catch((e) => {
-  showAlert($("connection-alert"), { title: say("startFailed"), message: describe(e).message, hint: say("startHint") });
+  $("loading").hidden = true;
+  showAlert($("connection-alert"), { title: say("startFailed"), message: say("startHint"), detail: describe(e).message });
   document.documentElement.dataset.ready = "error";
 });

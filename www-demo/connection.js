@@ -26,8 +26,10 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     $("mode-real").checked = true;
   }
 
-  // Disabled in the HTML until this handler exists (no accidental native form submit).
-  $("sign-in").disabled = !config;
+  // Disabled in the HTML until this handler exists (no accidental native form submit). Both
+  // enabled: Enter in a field "clicks" the form's first submit button, the sign-in's, even when
+  // its part is hidden, and a disabled one would submit nothing. The handler reads the mode.
+  $("sign-in").disabled = false;
   $("connect-real").disabled = false;
 
   const mode = () => ($("mode-real").checked ? "real" : "emulator");
@@ -65,8 +67,10 @@ export function setupConnection({ config, emulator, onSignedIn }) {
   function showFailure(failure, button) {
     const input = failure?.field && REAL_FIELDS[failure.field];
     if (input) {
+      // Whoever types an app host is a developer: the detail (English) says what is wrong.
       const { message, detail } = describe(failure);
-      fieldError(input, detail.replace(`${failure.field}: `, "") || message);
+      const words = detail.replace(`${failure.field}: `, "");
+      fieldError(input, words || message, words ? "en" : "");
       $(input).focus();
       return;
     }
@@ -114,6 +118,9 @@ export function setupConnection({ config, emulator, onSignedIn }) {
       client.free();
       return false;
     }
+    // The token lives in memory only (the client, and `session` to remake it in another
+    // language): never in the page for the next person, nor in a password manager.
+    $("access-token").value = "";
     Object.assign(session, {
       mode: "real",
       client,
@@ -148,6 +155,7 @@ export function setupConnection({ config, emulator, onSignedIn }) {
 
   $("sign-out").addEventListener("click", () => {
     const client = session.client;
+    $("access-token").value = "";
     Object.assign(session, {
       mode: null, client: null, connection: null, emulator: null, host: "", userId: null, phone: null, email: null,
     });

@@ -14,6 +14,8 @@ export function setupInbox(emulator) {
   const list = $("inbox");
   const empty = $("inbox-empty");
   let messages = [];
+  /** Whose `messages` are: nobody else's are ever shown. */
+  let owner = null;
   let down = false;
   let inFlight = false;
 
@@ -43,7 +45,8 @@ export function setupInbox(emulator) {
       error.hidden = false;
     } finally {
       toggle.disabled = false;
-      toggle.focus();
+      // Disabling it dropped the focus: give it back, unless the person has moved on.
+      if (document.activeElement === document.body) toggle.focus();
     }
   });
 
@@ -51,16 +54,15 @@ export function setupInbox(emulator) {
 
   async function refresh() {
     const userId = session.mode === "emulator" ? session.userId : null;
-    if (inFlight || document.visibilityState === "hidden" || $("emulator-panel").hidden) return;
-    if (!userId) {
-      if (messages.length || down) [messages, down] = [[], false];
-      return render();
-    }
+    // Another user (or none): the last one's codes go at once, even with a poll in flight.
+    if (owner !== userId) [messages, owner, down] = [[], userId, false];
+    render();
+    if (!userId || inFlight || document.visibilityState === "hidden" || $("emulator-panel").hidden) return;
     inFlight = true;
     try {
       const sms = await emulator.sms(userId);
       // Signed out or in as someone else meanwhile: not theirs to show.
-      if (session.userId === userId) [messages, down] = [sms, false];
+      if (owner === userId) [messages, down] = [sms, false];
     } catch {
       down = true;
     } finally {

@@ -41,19 +41,24 @@ export function makeClient(connection, lang) {
   return new AuthenticationClient({ ...connection, lang });
 }
 
-/** The page changed language: the same connection, a client in the new language. */
+/** The page changed language: the same connection, a client in the new language (the elements
+ *  start over with it; a confirm already sent still finishes and is heard). False when signed out. */
 export function changeLanguage(lang) {
-  if (!session.client) return;
+  if (!session.client) return false;
   const old = session.client;
   session.client = makeClient(session.connection, lang);
   sessionChanged();
   old.free();
+  return true;
 }
 
 /** Re-reads the user from the emulator (the source of truth), in emulator mode. */
 export async function refreshUser() {
-  if (session.mode !== "emulator" || !session.userId) return;
-  const user = await session.emulator.user(session.userId);
+  const userId = session.mode === "emulator" ? session.userId : null;
+  if (!userId) return;
+  const user = await session.emulator.user(userId);
+  // Signed out, or in as someone else, meanwhile: not theirs to show.
+  if (session.userId !== userId) return;
   session.phone = user.phone;
   session.countryCode = user.phoneCountryCode || "+86";
   session.email = user.email;

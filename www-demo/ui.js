@@ -18,17 +18,10 @@ export function el(tag, className, text) {
   return node;
 }
 
-let lastSaid = null;
 /** Announces a status change of the page (the region is aria-live="polite"): one of the
- *  demo's sentences (texts.js), kept to be worded again when the language changes. */
+ *  demo's sentences (texts.js); `null` empties the line. */
 export function announce(key, values) {
-  lastSaid = [key, values];
-  $("status").textContent = say(key, values);
-}
-
-/** The status line in the page's new language (not announced again: a switch is no news). */
-export function rewordStatus() {
-  if (lastSaid) $("status").textContent = say(...lastSaid);
+  $("status").textContent = key ? say(key, values) : "";
 }
 
 /**
@@ -44,10 +37,12 @@ export function formatPhone(number, countryCode) {
   return `${cc}\u00a0${grouped}`;
 }
 
-/** Shows an error next to an input (aria-invalid + its describedby error line). */
-export function fieldError(inputId, message) {
+/** Shows an error next to an input (aria-invalid + its describedby error line); `lang` when its
+ *  words are not the page's (a developer's detail is English). */
+export function fieldError(inputId, message, lang = "") {
   const line = $(`${inputId}-error`);
   line.textContent = message;
+  line.lang = lang;
   line.hidden = false;
   $(inputId).setAttribute("aria-invalid", "true");
 }
@@ -87,7 +82,10 @@ export function showAlert(alert, { title, message, hint, detail }, returnTo) {
   if (detail) {
     const dl = el("dl", "alert-details");
     const row = el("div");
-    row.append(el("dt", "", say("detail")), el("dd", "", detail));
+    // The developer's account of it, in English whatever the page's language.
+    const words = el("dd", "", detail);
+    words.lang = "en";
+    row.append(el("dt", "", say("detail")), words);
     dl.append(row);
     body.push(dl);
   }
