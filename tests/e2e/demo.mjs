@@ -573,6 +573,31 @@ flow("中文 / English: the page, the elements and their errors switch together,
   }
 });
 
+flow("a language switch while the confirmation is on its way: the change is still heard", async () => {
+  await dev("PUT", "settings", { verifyOldPhone: false });
+  const page = await openPage("switch-mid-confirm");
+  try {
+    const user = await signIn(page);
+    const number = freshNumber();
+    await sendToNewNumber(page, number);
+    await page.keyboard.type(await latestCode("CHANNEL_BIND_PHONE", number));
+    await page.keyboard.press("Enter");
+    await until("the focus on the confirmation", async () => (await focused(page)) === "genauth-change-phone#button");
+    // The confirmation's answer takes 1.5 s; meanwhile the page switches to Chinese, which makes a
+    // new client and starts the flows over.
+    await dev("POST", "faults", [{ delayMs: 1500 }]);
+    await page.keyboard.press("Enter");
+    await page.click("label[for=lang-zh]");
+    await until("the account card updated (genauth-done was heard)", async () => (await text(page, "#who-phone")) === formatPhone(number), 8000);
+    eq((await dev("GET", `users/${user.userId}`)).phone, number, "the emulator's phone");
+    assert(await visible(page, "#change-again"), "a way to change it again");
+    await clean(page);
+  } finally {
+    await page.click("label[for=lang-en]").catch(() => {});
+    await page.close();
+  }
+});
+
 flow("remove the number: the account shows none, the change element starts over", async () => {
   await dev("PUT", "settings", { verifyOldPhone: false });
   const page = await openPage("remove");
