@@ -17,7 +17,8 @@ const TEXT = {
     remove: "Remove phone number",
     number: "New phone number",
     current: "Current number",
-    codeFor: "Code sent to {n}",
+    codeFor: "Code for {n}",
+    first: "Get the code for {n} first.",
     send: "Send code",
     resend: "Send again",
     wait: "Send again in {s} s",
@@ -40,7 +41,8 @@ const TEXT = {
     remove: "解绑手机号",
     number: "新手机号",
     current: "当前手机号",
-    codeFor: "发送至 {n} 的验证码",
+    codeFor: "{n} 的验证码",
+    first: "请先获取 {n} 的验证码。",
     send: "获取验证码",
     resend: "重新发送",
     wait: "{s} 秒后可重新发送",
@@ -76,7 +78,8 @@ button{font:inherit;padding:.5em 1em;border-radius:var(--r);border:1px solid var
 button.quiet{background:transparent;color:var(--a)}
 button:disabled{opacity:.6;cursor:default}
 :focus-visible{outline:3px solid var(--a);outline-offset:2px}
-.err{color:var(--e);margin:0}.note{margin:0}
+.err{color:var(--e);margin:0}.note{margin:0}#alert{margin-bottom:.75em}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
 
 let sheet = null;
@@ -216,25 +219,41 @@ class FlowElement extends Base {
     if (NOT_SHOWN.includes(error.code)) return;
     this.shown = error;
     this.emit("genauth-failed", { kind: this.kind, code: error.code, reason: error.reason, field: error.field, message: error.message });
-    this.say("");
+    // The focus goes to the words: an error above the form is read as it takes the focus; one on
+    // a field that may have the focus already is said (unseen: it shows under the field).
+    const field = this.fieldOf(error);
+    this.say(field ? error.message : "", true);
     this.render();
-    (this.fieldOf(error) || this.alert).focus();
+    (field || this.alert).focus();
   }
 
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
   }
 
-  /** The one polite announcement of a change (never of a countdown). */
-  say(text) {
-    if (this.status) this.status.textContent = text;
+  /** The one polite announcement of a change (never of a countdown); `unseen` when its words
+   *  show elsewhere already (an error on its field or above the form): heard, not shown twice. */
+  say(text, unseen) {
+    if (!this.status) return;
+    this.status.textContent = text;
+    this.status.classList.toggle("sr", Boolean(unseen));
   }
 
-  /** A failure that came without a step of ours (a token that expired, a read that failed):
-   *  announced once. */
+  /** A failure that came without a step of ours (a token that expired, a read that failed, a
+   *  typed number's problem once the field is left): announced once. */
   announce(error) {
-    if (error && error !== this.shown && !this.pending && !this.fieldOf(error)) this.say(error.message);
+    if (error && error !== this.shown && !this.pending) this.say(error.message, true);
     this.shown = error;
+  }
+
+  /** Enter (or the step's button) before every code was asked for: the person hears which to get
+   *  first, and the focus goes to its send button (no silent dead key). True when one is missing. */
+  missing(sends, buttonOf) {
+    const send = sends.find((x) => !x.sent);
+    if (!send) return false;
+    this.say(fill(this.t.first, send.maskedNumber || this.t.yours));
+    buttonOf(send).focus();
+    return true;
   }
 
   /** Re-renders every second while a countdown runs (cooldowns, the token's life). */
@@ -362,6 +381,7 @@ class ChangePhoneElement extends FlowElement {
     this.codesForm = h("form", { part: "form" }, this.codes.new.row, this.codes.current.row, this.verifyButton);
     this.codesForm.addEventListener("submit", (e) => {
       e.preventDefault();
+      if (this.missing(this.flow.state.sends, (x) => this.codes[x.target].button)) return;
       const codes = { newCode: this.codes.new.input.value.trim() };
       if (this.flow.state.verifyOldPhone) codes.currentCode = this.codes.current.input.value.trim();
       this.step(() => this.flow.verify(codes), () => {
@@ -438,7 +458,8 @@ class ChangePhoneElement extends FlowElement {
       next = Math.max(next, send.cooldownUntil);
     }
     this.verifyButton.textContent = s.busy === "verify" ? t.verifying : t.verify;
-    this.verifyButton.disabled = Boolean(s.busy) || !s.sends.every((x) => x.sent);
+    // Not disabled while a code is missing: pressing it says which (Enter would do nothing).
+    this.verifyButton.disabled = Boolean(s.busy);
     this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.confirm, s.newNumber?.masked);
     this.confirmButton.disabled = Boolean(s.busy);
     const left = Math.ceil((s.tokenExpiresAt - Date.now()) / 1000);
@@ -446,8 +467,9 @@ class ChangePhoneElement extends FlowElement {
     this.tick(Math.max(next, s.tokenExpiresAt));
     // A number being typed shows its problem once the person leaves the field or submits.
     const typing = s.error && (s.error.field || "").startsWith("newPhone") && !this.touched;
-    this.showError(typing ? null : s.error, [this.number, this.codes.new.input, this.codes.current.input]);
-    this.announce(s.error);
+    const shown = typing ? null : s.error;
+    this.showError(shown, [this.number, this.codes.new.input, this.codes.current.input]);
+    this.announce(shown);
   }
 }
 
@@ -475,6 +497,7 @@ class RemovePhoneElement extends FlowElement {
     this.form = h("form", { part: "form" }, label, h("div", { className: "row" }, input, this.send), error, this.confirmButton);
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
+      if (this.missing(this.flow.state.sends, () => this.send)) return;
       const masked = this.flow.state.currentNumber?.masked ?? null;
       this.step(() => this.flow.confirm(input.value.trim()), () => {
         this.stopListening();
@@ -505,7 +528,7 @@ class RemovePhoneElement extends FlowElement {
     // Not disabled while the number is unknown: sending reads it (or says why not).
     this.send.disabled = Boolean(s.busy) || send?.cooldownUntil > Date.now();
     this.confirmButton.textContent = s.busy === "confirm" ? t.confirming : fill(t.removeIt, masked || t.yours);
-    this.confirmButton.disabled = Boolean(s.busy) || !send?.sent;
+    this.confirmButton.disabled = Boolean(s.busy);
     this.tick(send?.cooldownUntil || 0);
     this.showError(s.error, [this.code]);
     this.announce(s.error);

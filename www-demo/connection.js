@@ -69,7 +69,8 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     if (input) {
       // Whoever types an app host is a developer: the detail (English) says what is wrong.
       const { message, detail } = describe(failure);
-      const words = detail.replace(`${failure.field}: `, "");
+      const rule = detail.replace(`${failure.field}: `, "");
+      const words = rule && `${rule[0].toUpperCase()}${rule.slice(1)}${/[.!?]$/.test(rule) ? "" : "."}`;
       fieldError(input, words || message, words ? "en" : "");
       $(input).focus();
       return;

@@ -13,7 +13,11 @@ export function setupInbox(emulator) {
   const toggle = $("verify-old");
   const list = $("inbox");
   const empty = $("inbox-empty");
-  let messages = [];
+  /** Not yet read for this user: what the first read brings is no news. */
+  const NONE = [];
+  let messages = NONE;
+  /** A code came since the last read (the person is waiting for it). */
+  let arrived = false;
   /** Whose `messages` are: nobody else's are ever shown. */
   let owner = null;
   let down = false;
@@ -55,14 +59,17 @@ export function setupInbox(emulator) {
   async function refresh() {
     const userId = session.mode === "emulator" ? session.userId : null;
     // Another user (or none): the last one's codes go at once, even with a poll in flight.
-    if (owner !== userId) [messages, owner, down] = [[], userId, false];
+    if (owner !== userId) [messages, owner, down] = [NONE, userId, false];
     render();
     if (!userId || inFlight || document.visibilityState === "hidden" || $("emulator-panel").hidden) return;
     inFlight = true;
     try {
       const sms = await emulator.sms(userId);
       // Signed out or in as someone else meanwhile: not theirs to show.
-      if (owner === userId) [messages, down] = [sms, false];
+      if (owner === userId) {
+        arrived = sms.length > messages.length && messages !== NONE;
+        [messages, down] = [sms, false];
+      }
     } catch {
       down = true;
     } finally {
@@ -93,6 +100,10 @@ export function setupInbox(emulator) {
       item.append(head, code, channel);
       return item;
     }));
+    // A new code on a narrow screen, where the inbox sits below the code field: brought into
+    // view (the least scroll that shows it), so the code and its field are on one screen.
+    if (arrived && list.firstChild && matchMedia("(max-width: 899px)").matches) list.firstChild.scrollIntoView({ block: "nearest" });
+    arrived = false;
   }
 
   onSessionChange(refresh);

@@ -9,6 +9,7 @@ const PAGE_ZH = {
   heading: "更换或解绑手机号",
   lede: "已登录的用户通过 genauth-phone 组件更换或解绑 GenAuth 账号上的手机号。默认连接本地 GenAuth 模拟器，不会发出真实短信。",
   account: "账号",
+  loading: "正在加载软件包……如果这句话一直不消失，请运行 scripts/demo.sh（它会把软件包构建到 pkg/）后刷新页面。",
   connectTo: "连接到",
   modeEmulator: "本地模拟器",
   modeReal: "你的 GenAuth 应用",

@@ -152,6 +152,17 @@ async function sendTo(page, number) {
   await until("sent", async () => (await focused(page, "genauth-change-phone")) === "new-code");
 }
 const remove = (sel) => `genauth-remove-phone ${sel}`;
+/** Enter in a code field before that code was asked for: never a silent dead key. The person
+ *  hears which code to get first (for `masked`), the focus goes to its send button, and nothing
+ *  is asked of the server. */
+async function enterBeforeSend(page, host, field, masked) {
+  const before = (await dev("GET", "requests")).length;
+  await page.focus(`${host} ${field}`);
+  await page.keyboard.press("Enter");
+  await until("the focus on the send button", async () => (await page.evaluate((h) => document.querySelector(h).shadowRoot.activeElement?.getAttribute("part"), host)) === "button send");
+  eq(await text(page, `${host} [role=status]`), `Get the code for ${masked} first.`, "what is said");
+  eq((await dev("GET", "requests")).length, before, "nothing asked of the server");
+}
 const text = (page, sel) => page.locator(sel).innerText();
 const focused = (page, host) => page.evaluate((h) => document.querySelector(h).shadowRoot.activeElement?.id ?? null, host);
 
@@ -195,7 +206,7 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   await until("the code input focused", async () => (await focused(page, "genauth-change-phone")) === "new-code");
   const masked = `+86 ${number.slice(0, 3)}****${number.slice(7)}`;
   eq(await text(page, change("[role=status]")), `A code was sent to ${masked}.`, "the announcement");
-  eq(await text(page, change("label[for=new-code]")), `Code sent to ${masked}`, "the code's label");
+  eq(await text(page, change("label[for=new-code]")), `Code for ${masked}`, "the code's label");
   const button = page.locator(change("#new-code ~ button"));
   assert(/^Send again in \d+ s$/.test(await button.innerText()), `countdown on the send button: ${await button.innerText()}`);
   assert(await button.isDisabled(), "send is disabled during the cooldown");
@@ -225,6 +236,13 @@ await flow("change: pasted number, wrong code then right, confirm, from the keyb
   await page.click(change("form:nth-of-type(2) > button"));
   await until("the code's error", async () => (await page.getAttribute(change("#new-code"), "aria-invalid")) === "true");
   assert((await text(page, change("#new-code-error"))).length > 0, "the wrong code's error is on its field");
+  // …and said, for whoever cannot see it (the focus may be on the field already): once, unseen.
+  const status = await page.evaluate(() => {
+    const el = document.querySelector("genauth-change-phone").shadowRoot.querySelector("[role=status]");
+    return { said: el.textContent, width: el.getBoundingClientRect().width };
+  });
+  eq(status.said, await text(page, change("#new-code-error")), "the field's error is said");
+  assert(status.width <= 1, `the said error is not shown twice (${status.width} px wide)`);
   eq(await page.getAttribute(change("#number"), "aria-invalid"), "false", "only the code field is marked");
   eq(await focused(page, "genauth-change-phone"), "new-code", "focus back on the code");
   await page.fill(change("#new-code"), code);
@@ -261,7 +279,7 @@ await flow("change with the current number's code too, in Chinese", async () => 
   const number = freshNumber();
   await sendTo(page, number);
   const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
-  await until("the current number read", async () => (await text(page, change("label[for=current-code]"))) === `发送至 ${current} 的验证码`);
+  await until("the current number read", async () => (await text(page, change("label[for=current-code]"))) === `${current} 的验证码`);
   await page.click(change("#current-code ~ button"));
   await until("the current code's input focused", async () => (await focused(page, "genauth-change-phone")) === "current-code");
   const newCode = await latestCode("CHANNEL_BIND_PHONE", number);
@@ -316,9 +334,9 @@ await flow("a number edited after a send starts its code over; going back keeps 
   await page.fill(change("#number"), second);
   // Typed without a country code: shown without one (the flow adds none).
   const maskedSecond = `${second.slice(0, 3)}****${second.slice(7)}`;
-  await until("the code row for the new number", async () => (await text(page, change("label[for=new-code]"))) === `Code sent to ${maskedSecond}`);
+  await until("the code row for the new number", async () => (await text(page, change("label[for=new-code]"))) === `Code for ${maskedSecond}`);
   eq(await button.innerText(), "Send code", "no resend for a number never sent to");
-  assert(await page.locator(change("form:nth-of-type(2) > button")).isDisabled(), "verify waits for a code to the new number");
+  await enterBeforeSend(page, "genauth-change-phone", "#new-code", maskedSecond);
   await page.fill(change("#number"), first);
   await until("the first number's countdown again", async () => /^Send again in \d+ s$/.test(await button.innerText()));
   await page.close();
@@ -379,7 +397,7 @@ await flow("an account without a number: the removal says so", async () => {
     body: JSON.stringify({ passCode: code }) });
   eq((await dev("GET", `users/${user.userId}`)).phone, null, "the account has no number");
   const page = await open(user, "&lang=en-US");
-  eq(await text(page, remove("label")), "Code sent to your current number", "no number to show");
+  eq(await text(page, remove("label")), "Code for your current number", "no number to show");
   await page.click(remove("#code ~ button"));
   await until("the refusal above the form", async () => (await text(page, remove("#alert"))) === "This account has no phone number.");
   await page.close();
@@ -391,7 +409,8 @@ await flow("removal: code to the current number, then removed", async () => {
   // The narrow views are Chromium's (MiniBrowser's window is never narrower than its toolbar, 447 px).
   if (!WEBDRIVER) await page.setViewportSize({ width: 360, height: 800 });
   const current = `+86 ${user.phone.slice(0, 3)}****${user.phone.slice(7)}`;
-  await until("the current number read", async () => (await text(page, remove("label"))) === `Code sent to ${current}`);
+  await until("the current number read", async () => (await text(page, remove("label"))) === `Code for ${current}`);
+  await enterBeforeSend(page, "genauth-remove-phone", "#code", current);
   await page.click(remove("#code ~ button"));
   await until("the code input focused", async () => (await focused(page, "genauth-remove-phone")) === "code");
   await axe(page, "removal code");
