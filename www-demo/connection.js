@@ -144,7 +144,9 @@ export function setupConnection({ config, emulator, onSignedIn }) {
     const allowed = [config.emulatorUrl, ...(config.appHosts || [])];
     const origin = new URL(host.includes("://") ? host : `https://${host}`).origin;
     if (allowed.includes(origin)) return true;
-    fieldError("app-host", say("notAllowed", { allowed: allowed.join(", "), origin }));
+    // A host typed without its scheme is read as https://; the emulator's is http://.
+    const meant = !host.includes("://") && allowed.find((a) => a === new URL(`http://${host}`).origin);
+    fieldError("app-host", meant ? say("withScheme", { origin: meant }) : say("notAllowed", { allowed: allowed.join(", "), origin }));
     return false;
   }
 

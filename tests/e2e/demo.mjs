@@ -705,6 +705,10 @@ flow("real GenAuth app mode: keyboard switch, field errors, connect (no app secr
   assert((await text(page, "#app-host-error")).includes(REAL_APP), "names the allowed host");
   assert(await page.locator("#signed-in").isHidden(), "not connected");
   await narrowCheck(page, "real-app-csp-error");
+  // The emulator's host typed without its scheme (read as https://): the page says what was meant.
+  await page.fill("#app-host", API.replace("http://", ""));
+  await page.keyboard.press("Enter");
+  await until("the scheme hint", async () => (await text(page, "#app-host-error")) === `Did you mean ${API}? Type the host with http://.`);
   // Any loopback http host is allowed: the emulator stands in for a real app here.
   const user = await dev("POST", "users", { phone: freshNumber(), email: "real@example.com" });
   await page.fill("#app-host", API);
