@@ -35,6 +35,7 @@ const TEXT = {
     verified: "Verified. Confirm the change.",
     changed: "Your phone number is now {n}.",
     removed: "Your phone number was removed.",
+    broken: "Something went wrong. Please try again later.",
   },
   "zh-CN": {
     change: "更换手机号",
@@ -59,6 +60,7 @@ const TEXT = {
     verified: "验证成功，请确认更换。",
     changed: "手机号已更换为 {n}。",
     removed: "手机号已解绑。",
+    broken: "应用出错了，请稍后重试。",
   },
 };
 
@@ -161,9 +163,20 @@ class FlowElement extends Base {
     this.render();
   }
 
+  /** The element's language: its `lang`, else the client's (read safely: what an app set as
+   *  `client` may throw when touched, or be no client at all). */
+  language() {
+    try {
+      const lang = this.getAttribute("lang") || this.#client?.lang;
+      return typeof lang === "string" ? lang : "";
+    } catch {
+      return "";
+    }
+  }
+
   /** The texts of `lang`, else of the client's language. */
   get t() {
-    return texts(this.getAttribute("lang") || this.#client?.lang);
+    return texts(this.language());
   }
 
   /** Retires the flow (a confirm already sent still finishes) and everything that watched it. */
@@ -194,14 +207,26 @@ class FlowElement extends Base {
         this.flow = this.create(this.#client);
         this.unsubscribe = this.flow.subscribe(() => this.render());
       } catch (e) {
-        // A retired client: its error above the form, nothing thrown from a setter.
+        // A retired client: its worded error above the form; anything that is no client (a
+        // throwing or revoked Proxy, a plain object): a plain sentence, not the developer's
+        // TypeError. Nothing thrown from a setter.
         this.flow = null;
         this.alert.hidden = false;
-        this.alert.textContent = e?.message ?? String(e);
+        this.alert.textContent = this.worded(e);
         return;
       }
     }
     this.render();
+  }
+
+  /** A GenAuthError's message (words for people), else a plain sentence. */
+  worded(e) {
+    try {
+      if (typeof e.code === "string" && typeof e.message === "string") return e.message;
+    } catch {
+      // a thrown value that throws when read: the plain sentence
+    }
+    return this.t.broken;
   }
 
   /** Runs a step of the current flow; a later flow does not show its outcome. A failure the
@@ -293,7 +318,7 @@ class FlowElement extends Base {
 
   /** Texts common to both, each render. */
   common(title) {
-    this.box.lang = this.getAttribute("lang") || this.#client?.lang || "zh-CN";
+    this.box.lang = this.language() || "zh-CN";
     this.heading.textContent = title;
   }
 

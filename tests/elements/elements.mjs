@@ -386,6 +386,52 @@ await flow("moved in the page, or given the same client again, the flow goes on"
   await page.close();
 });
 
+await flow("hostile clients: a plain sentence on the element, nothing thrown, nothing uncaught", async () => {
+  const user = await newUser();
+  const page = await open(user, "&lang=en-US");
+  const seen = await page.evaluate(() => {
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = new Proxy({}, { get() { throw new Error("trap"); } });
+    // A thrown value that throws when read, from a client whose phoneChange throws it.
+    const nasty = { phoneChange() { throw new Proxy({}, { get() { throw new Error("trap"); } }); }, phoneRemoval() { throw nasty; } };
+    const real = document.querySelector("genauth-change-phone").client;
+    const out = [];
+    for (const tag of ["genauth-change-phone", "genauth-remove-phone"]) {
+      for (const [name, client] of [["throwing Proxy", throwing], ["revoked Proxy", revoked], ["plain object", {}], ["a number", 42], ["nasty", nasty]]) {
+        const el = document.createElement(tag);
+        el.lang = "en-US";
+        document.body.append(el);
+        let threw = "";
+        try {
+          el.client = client;
+          el.restart();
+          el.setAttribute("verify-old-phone", "");
+        } catch (e) {
+          threw = String(e);
+        }
+        const alert = el.shadowRoot.getElementById("alert");
+        out.push(`${tag} ${name}: ${threw ? `threw ${threw}` : alert.hidden ? "no words" : alert.textContent}`);
+        el.remove();
+      }
+    }
+    // A real client, freed: its own worded error.
+    real.free();
+    const el = document.createElement("genauth-remove-phone");
+    el.lang = "en-US";
+    document.body.append(el);
+    el.client = real;
+    out.push(`freed: ${el.shadowRoot.getElementById("alert").textContent}`);
+    return out;
+  });
+  for (const line of seen.slice(0, -1)) assert(line.endsWith(": Something went wrong. Please try again later."), `a hostile client: ${line}`);
+  const freed = seen[seen.length - 1];
+  assert(freed.startsWith("freed: ") && !freed.includes("Something went wrong") && !/Error|undefined|null|\bat\b/.test(freed) && freed.length > 12, `a freed client: ${freed}`);
+  await sleep(300);
+  eq(problems.filter((p) => p.startsWith("page error")).join("\n"), "", "nothing uncaught");
+  await page.close();
+});
+
 await flow("an account without a number: the removal says so", async () => {
   const user = await newUser(true);
   // The number removed through the API first (the account keeps its email to sign in with).
