@@ -185,7 +185,7 @@ class FlowElement extends Base {
     this.unsubscribe = null;
     this.flow?.free();
     this.flow = null;
-    this.#otp?.abort();
+    this.stopListening();
     clearInterval(this.#ticker);
     this.#ticker = 0;
   }

@@ -12,6 +12,19 @@ export function eq(actual, expected, what) {
   }
 }
 
+/** A call of the emulator at `api`'s development endpoints (`/__emulator/…`): its JSON answer,
+ *  or a throw that says which call failed and why. */
+export async function emulatorDev(api, method, p, body) {
+  const res = await fetch(`${api}/__emulator/${p}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json();
+  if (!res.ok) throw new Error(`${method} /__emulator/${p}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
 /** `fn()`'s first truthy answer (a throw counts as a no), polled every 100 ms until `timeout`. */
 export async function until(what, fn, timeout) {
   const end = Date.now() + timeout;

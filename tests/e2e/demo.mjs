@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { assert, eq, focusRings, sleep, until as untilShared } from "./checks.mjs";
+import { assert, emulatorDev, eq, focusRings, sleep, until as untilShared } from "./checks.mjs";
 import { firefoxContext, webkitContext } from "./webkit-page.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -115,16 +115,8 @@ let API = "";
 const REAL_APP = "https://your-app.genauth.ai";
 let DEMO = "";
 
-async function dev(method, p, body) {
-  const res = await fetch(`${API}/__emulator/${p}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json();
-  if (!res.ok) throw new Error(`${method} /__emulator/${p}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+/** The emulator's development endpoints (checks.mjs). */
+const dev = (method, p, body) => emulatorDev(API, method, p, body);
 
 async function latestCode(channel, number) {
   return until(`an SMS on ${channel} to ${number}`, async () => {
@@ -298,6 +290,12 @@ async function sendSms(token, number, channel) {
     body: JSON.stringify({ channel, phoneNumber: number, phoneCountryCode: "+86" }),
   });
   eq((await res.json()).statusCode, 200, `a code to ${number}`);
+}
+
+/** Puts the page back in English (the choice is kept for the next pages), and closes it. */
+async function closeInEnglish(page) {
+  await page.click("label[for=lang-en]").catch(() => {});
+  await page.close();
 }
 
 /** The inbox's newest message holds `code` (and it lists only this user's). */
@@ -582,8 +580,7 @@ flow("中文 / English: the page, the elements and their errors switch together,
     assert(!kept.includes(user.accessToken), "the access token is kept by the page");
     await clean(page);
   } finally {
-    await page.click("label[for=lang-en]").catch(() => {});
-    await page.close();
+    await closeInEnglish(page);
   }
 });
 
@@ -607,8 +604,7 @@ flow("a language switch while the confirmation is on its way: the change is stil
     assert(await visible(page, "#change-again"), "a way to change it again");
     await clean(page);
   } finally {
-    await page.click("label[for=lang-en]").catch(() => {});
-    await page.close();
+    await closeInEnglish(page);
   }
 });
 

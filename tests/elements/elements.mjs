@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { assert, eq, focusRings, sleep, until as untilShared } from "../e2e/checks.mjs";
+import { assert, emulatorDev, eq, focusRings, sleep, until as untilShared } from "../e2e/checks.mjs";
 import { firefoxContext, webkitContext } from "../e2e/webkit-page.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -54,16 +54,8 @@ const { api, demo } = await new Promise((resolve, reject) => {
   });
 });
 
-async function dev(method, p, body) {
-  const res = await fetch(`${api}/__emulator/${p}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json();
-  if (!res.ok) throw new Error(`${method} /__emulator/${p}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
+/** The emulator's development endpoints (checks.mjs). */
+const dev = (method, p, body) => emulatorDev(api, method, p, body);
 const used = new Set();
 function freshNumber() {
   for (;;) {
